@@ -1,0 +1,217 @@
+"""One validated run configuration (after spaCy's config): every choice that changes a number.
+
+A ``RunConfig`` is built from defaults, then a YAML file (``--config``), then CLI flags, and is
+checked once in ``RunConfig.validate``. It is saved in ``run.json`` next to every output, so a
+run can be rebuilt from its record. All randomness in a run derives from ``RunConfig.seed``.
+
+Example YAML (any subset)::
+
+    seed: 20240601
+    extract:
+      workers: 2
+      timeout_s: 120
+    topics:
+      k: 8
+      engine: lda
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from framelens.errors import ConfigError, Errors
+
+
+@dataclass
+class ExtractConfig:
+    """Corpus stage. ``workers``: processes (0 = all cores). ``timeout_s`` and ``max_pages`` bound
+    time and memory per file (a PDF beyond ``max_pages`` is read up to the limit and flagged).
+    ``pdf_engine``: ``pdfplumber`` (reference) or ``pypdfium2`` (fast, simpler layout).
+    ``executor``: ``local`` (process pool) or ``dask`` (``scheduler`` address or a LocalCluster).
+    """
+
+    workers: int = 0
+    timeout_s: float = 120.0
+    max_pages: int = 2000
+    max_file_mb: float = 200.0
+    pdf_engine: str = "pdfplumber"
+    use_manifest: bool = True
+    cache: bool = True
+    executor: str = "local"
+    scheduler: str | None = None
+    partition_size: int = 64
+
+
+@dataclass
+class PreprocessConfig:
+    """spaCy preprocessing. ``models`` maps language to a trained pipeline name to use when it is
+    installed; otherwise ``spacy.blank(lang)`` + sentencizer + lookup lemmatizer is used.
+    ``max_sentence_chars``: longer "sentences" (tables, lists without punctuation) are split.
+    """
+
+    models: dict[str, str] = field(
+        default_factory=lambda: {"en": "en_core_web_sm", "es": "es_core_news_sm"}
+    )
+    use_trained: bool = True
+    batch_size: int = 32
+    n_process: int = 1
+    max_sentence_chars: int = 2000
+    drop_stopwords_in_lemmas: bool = False
+
+
+@dataclass
+class LexiconConfig:
+    """Framing lexicon. ``version``: a folder under ``lexicons/framing`` (``latest`` = highest).
+    ``negation_window``: tokens before a hit searched for a negator. ``count_negated``: whether a
+    negated hit counts towards frame totals (default True: the codebook says a negated frame is
+    still evoked; negation is recorded in the match table either way).
+    """
+
+    version: str = "latest"
+    negation_window: int = 3
+    count_negated: bool = True
+    gold: str | None = None  # default: ../shared/validation/gold_sentences.csv when present
+    n_boot: int = 1000
+
+
+@dataclass
+class TopicsConfig:
+    """Topic models: ``engine`` lda (gensim, single-core, reproducible) or nmf (scikit-learn).
+    ``k``: number of topics, or None to use the selection rule over ``k_grid``.
+    """
+
+    engine: str = "lda"
+    k: int | None = 8
+    k_grid: list[int] = field(default_factory=lambda: [4, 6, 8, 10, 12])
+    n_seeds: int = 3
+    seeded: bool = True
+    seeds_version: str = "latest"
+    min_df: int = 2
+    max_df: float = 0.5
+    max_vocab: int = 5000
+    bigrams: bool = False
+    passes: int = 10
+    iterations: int = 100
+    unit: str = "document"
+    n_boot: int = 500
+    enabled: bool = True
+
+
+@dataclass
+class CompareConfig:
+    """Statistics: bootstrap replicates, permutation count, minimum n per group, weighting."""
+
+    n_boot: int = 2000
+    n_perm: int = 2000
+    min_n: int = 5
+    cluster: str | None = None  # e.g. "issuer" for a cluster bootstrap
+    weighting: str = "document"  # or "tokens"
+    ci: float = 0.95
+    time_freq: str = "auto"  # "M", "Q" or "auto" (quarterly where sparse)
+
+
+@dataclass
+class RunConfig:
+    """The whole run. ``corpus`` None means the built-in demo corpus."""
+
+    seed: int = 12345
+    corpus: str | None = None
+    manifest: str | None = None
+    out: str = "outputs"
+    extract: ExtractConfig = field(default_factory=ExtractConfig)
+    preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)
+    lexicon: LexiconConfig = field(default_factory=LexiconConfig)
+    topics: TopicsConfig = field(default_factory=TopicsConfig)
+    compare: CompareConfig = field(default_factory=CompareConfig)
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str = "<dict>") -> RunConfig:
+        cfg = cls()
+        _merge(cfg, data or {}, source, "run")
+        cfg.validate()
+        return cfg
+
+    @classmethod
+    def from_yaml(cls, path: str | os.PathLike) -> RunConfig:
+        p = Path(path)
+        try:
+            data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(Errors.E001.format(path=p, reason=exc)) from exc
+        if not isinstance(data, dict):
+            raise ConfigError(Errors.E001.format(path=p, reason="top level is not a mapping"))
+        return cls.from_dict(data, source=str(p))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def replace(self, **changes: Any) -> RunConfig:
+        return dataclasses.replace(self, **changes)
+
+    # ------------------------------------------------------------------ validation
+    def validate(self) -> RunConfig:
+        def bad(key: str, value: Any, reason: str) -> None:
+            raise ConfigError(Errors.E003.format(key=key, value=value, reason=reason))
+
+        if not isinstance(self.seed, int) or self.seed < 0:
+            bad("seed", self.seed, "must be a non-negative integer")
+        e = self.extract
+        if e.workers < 0:
+            bad("extract.workers", e.workers, "must be >= 0 (0 = all cores)")
+        if e.timeout_s <= 0:
+            bad("extract.timeout_s", e.timeout_s, "must be > 0 seconds")
+        if e.max_pages < 1:
+            bad("extract.max_pages", e.max_pages, "must be >= 1")
+        if e.pdf_engine not in ("pdfplumber", "pypdfium2"):
+            bad("extract.pdf_engine", e.pdf_engine, "use 'pdfplumber' or 'pypdfium2'")
+        if e.executor not in ("local", "dask"):
+            raise ConfigError(Errors.E012.format(value=e.executor))
+        if self.lexicon.negation_window < 0:
+            bad("lexicon.negation_window", self.lexicon.negation_window, "must be >= 0")
+        t = self.topics
+        if t.engine not in ("lda", "nmf"):
+            bad("topics.engine", t.engine, "use 'lda' or 'nmf'")
+        if t.k is not None and t.k < 2:
+            bad("topics.k", t.k, "must be >= 2 or null (choose by selection)")
+        if not t.k_grid or any(k < 2 for k in t.k_grid):
+            bad("topics.k_grid", t.k_grid, "must be a non-empty list of integers >= 2")
+        if not 0 < t.max_df <= 1:
+            bad("topics.max_df", t.max_df, "must be a proportion in (0, 1]")
+        c = self.compare
+        if c.weighting not in ("document", "tokens"):
+            bad("compare.weighting", c.weighting, "use 'document' or 'tokens'")
+        if not 0.5 < c.ci < 1:
+            bad("compare.ci", c.ci, "must be in (0.5, 1)")
+        if c.n_boot < 100 or c.n_perm < 100:
+            bad("compare.n_boot/n_perm", (c.n_boot, c.n_perm), "use at least 100 replicates")
+        if c.time_freq not in ("auto", "M", "Q"):
+            bad("compare.time_freq", c.time_freq, "use 'auto', 'M' or 'Q'")
+        return self
+
+    def n_workers(self) -> int:
+        return self.extract.workers or (os.cpu_count() or 1)
+
+
+def _merge(obj: Any, data: dict[str, Any], source: str, section: str) -> None:
+    known = {f.name: f for f in fields(obj)}
+    for key, value in data.items():
+        if key not in known:
+            raise ConfigError(
+                Errors.E002.format(key=key, path=source, section=section, known=", ".join(known))
+            )
+        current = getattr(obj, key)
+        if dataclasses.is_dataclass(current):
+            if not isinstance(value, dict):
+                raise ConfigError(
+                    Errors.E003.format(key=f"{section}.{key}", value=value, reason="expected a mapping")
+                )
+            _merge(current, value, source, key)
+        else:
+            setattr(obj, key, value)

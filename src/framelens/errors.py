@@ -1,0 +1,87 @@
+"""Every user-facing message of framelens, each with a code, in one place (after spaCy's errors.py).
+
+A message says what went wrong, names the file when there is one, and says what to do.
+Use ``Errors.E001.format(...)`` to build one and raise one of the exception classes below.
+
+Exit codes of the CLI (documented in the README):
+
+- ``EXIT_OK`` (0): every file was read.
+- ``EXIT_QUARANTINE`` (3): the run finished and wrote everything, but some files were quarantined
+  (status ``empty`` or ``error``); see ``tables/quarantine.csv``.
+- ``EXIT_CONFIG`` (2): a configuration or usage error; nothing was run.
+- ``EXIT_LOCKED`` (4): another run holds the output folder's lock.
+- ``EXIT_FAILURE`` (1): an unexpected internal error (a bug: please report it with run.json).
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_CONFIG = 2
+EXIT_QUARANTINE = 3
+EXIT_LOCKED = 4
+
+
+class Errors:
+    # configuration and usage
+    E001 = "Config file {path} could not be read: {reason}. Check that it is valid YAML."
+    E002 = "Config key '{key}' in {path} is unknown. Known keys in [{section}]: {known}."
+    E003 = "Config value {key}={value!r} is invalid: {reason}."
+    E004 = "Corpus folder {path} does not exist. Pass an existing folder with --corpus DIR."
+    E005 = "Manifest {path} could not be read: {reason}. It must be a CSV with at least a 'file' column."
+    E006 = "Manifest {path} has no 'file' column. Add one with paths relative to the manifest."
+    E007 = "No documents found under {path}. Supported types: .pdf, .html, .htm, .txt."
+    E008 = (
+        "Output folder {path} is locked by another framelens run (pid {pid}, started {started}). "
+        "Wait for it to finish, or remove {lock} if that process no longer exists."
+    )
+    E009 = "Lexicon version {version} not found; available: {available}."
+    E010 = "Gold file {path} not found. Pass one with --gold CSV (columns: sent_id, language, text, humanitarian, security)."
+    E011 = "Table {name} is missing from {path}. Run `framelens run --out {path}` first."
+    E012 = "Unknown executor {value!r}: use 'local' or 'dask'."
+
+    # per-file extraction reasons (one line each, recorded in the documents table)
+    W101 = "file not found"
+    W102 = "empty file (0 bytes)"
+    W103 = "not a PDF (no %PDF header; looks like {kind})"
+    W104 = "corrupt or truncated PDF: {reason}"
+    W105 = "encrypted PDF (password required)"
+    W106 = "no text layer (scanned?)"
+    W107 = "no main text found in HTML page"
+    W108 = "binary content in a text/HTML file (looks like {kind})"
+    W109 = "unsupported file type {suffix}; supported: .pdf, .html, .htm, .txt"
+    W110 = "duplicate content: same sha256 as {other}"
+    W111 = "manifest path outside the corpus folder refused: {file}"
+    W112 = "extraction timed out after {seconds:.0f} s"
+    W113 = "PDF has {n} pages, more than the page limit {limit}; first {limit} pages read"
+    W114 = "could not decode text: {reason}"
+    W115 = "extraction failed: {reason}"
+    W116 = "declared language {declared} disagrees with detected {detected}"
+    W117 = "no date found: administration unknown"
+
+
+class FramelensError(Exception):
+    """Base class of framelens errors that the CLI reports without a traceback."""
+
+    exit_code = EXIT_FAILURE
+
+
+class ConfigError(FramelensError):
+    """A configuration or usage error (exit code 2)."""
+
+    exit_code = EXIT_CONFIG
+
+
+class LockedError(FramelensError):
+    """The output folder is locked by another run (exit code 4)."""
+
+    exit_code = EXIT_LOCKED
+
+
+class ExtractionError(FramelensError):
+    """A single file could not be extracted; carries the one-line reason recorded for it."""
+
+    def __init__(self, reason: str, status: str = "error"):
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status

@@ -1,0 +1,60 @@
+"""Schemas of the corpus stage: ``documents`` and ``quarantine``."""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+from framelens.schemas._base import Int, Str, register
+
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+#: One row per input file, failed files included (status empty|error with a one-line reason).
+DOCUMENTS = register(
+    "documents",
+    pa.DataFrameSchema(
+        {
+            "doc_id": Str(unique=True),
+            "path": Str(),
+            "sha256": Str(nullable=True),
+            "format": Str(checks=pa.Check.isin(["pdf", "html", "txt", "other"])),
+            "country": Str(nullable=True, checks=pa.Check.isin(["US", "MX"])),
+            "language": Str(nullable=True, checks=pa.Check.isin(["en", "es", "other"])),
+            "language_declared": Str(nullable=True),
+            "date": Str(nullable=True, checks=pa.Check.str_matches(ISO_DATE)),
+            "date_signed": Str(nullable=True, checks=pa.Check.str_matches(ISO_DATE)),
+            "date_source": Str(
+                checks=pa.Check.isin(
+                    ["manifest", "document", "url", "pdf_metadata", "missing"]
+                )
+            ),
+            "issuer": Str(nullable=True),
+            "doc_type": Str(nullable=True),
+            "title": Str(nullable=True),
+            "administration": Str(),
+            "n_pages": Int(nullable=True),
+            "n_chars": Int(checks=pa.Check.ge(0)),
+            "text": Str(),
+            "extractor": Str(),
+            "status": Str(checks=pa.Check.isin(["ok", "empty", "error"])),
+            "error": Str(nullable=True),
+        },
+        strict=True,
+        ordered=True,
+    ),
+)
+
+#: Files that were not read (status != ok), with the reason; written as tables/quarantine.csv.
+QUARANTINE = register(
+    "quarantine",
+    pa.DataFrameSchema(
+        {
+            "doc_id": Str(),
+            "path": Str(),
+            "format": Str(),
+            "status": Str(checks=pa.Check.isin(["empty", "error"])),
+            "error": Str(),
+        },
+        strict=True,
+        ordered=True,
+    ),
+)
