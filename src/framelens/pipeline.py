@@ -1,0 +1,277 @@
+"""The whole run, stage by stage: the one implementation behind ``framelens run``.
+
+``run(config)`` extracts the corpus (or the built-in demo), preprocesses, scores frames, finds
+actors, validates the lexicon when gold sentences are available, fits topic models, compares
+administrations and countries, and writes tables, figures, the HTML report and ``run.json``.
+Each stage is also a public function of its own package, so a notebook can call any one alone.
+
+A stage that cannot run on the given corpus (say, too few Spanish documents for a topic model)
+is recorded in ``run.json`` under ``stage_errors`` and in the report; the rest of the run goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from framelens import __version__
+from framelens.config import RunConfig
+from framelens.errors import EXIT_OK, EXIT_QUARANTINE, ConfigError, Errors
+from framelens.outputs.io import write_json, write_table
+from framelens.outputs.run_record import (
+    corpus_hash,
+    git_commit,
+    machine_info,
+    output_lock,
+    package_versions,
+    utc_now,
+)
+
+log = logging.getLogger("framelens")
+
+#: Where the gold sentences are looked for when the config names none (the shared folder
+#: beside a checkout, as in CI).
+DEFAULT_GOLD_CANDIDATES = (
+    Path.cwd() / ".." / "shared" / "validation" / "gold_sentences.csv",
+    Path(__file__).resolve().parents[3] / ".." / "shared" / "validation" / "gold_sentences.csv",
+)
+
+
+@dataclass
+class RunResult:
+    """What a run produced. ``tables`` maps table name -> DataFrame (as written)."""
+
+    out_dir: Path
+    config: RunConfig
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    record: dict[str, Any] = field(default_factory=dict)
+    stage_errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def documents(self) -> pd.DataFrame:
+        return self.tables["documents"]
+
+    @property
+    def n_quarantined(self) -> int:
+        return int((self.documents["status"] != "ok").sum())
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every file was read, 3 when some were quarantined (outputs still written)."""
+        return EXIT_QUARANTINE if self.n_quarantined else EXIT_OK
+
+
+def resolve_gold(config: RunConfig) -> Path | None:
+    if config.lexicon.gold:
+        p = Path(config.lexicon.gold)
+        if not p.exists():
+            raise ConfigError(Errors.E010.format(path=p))
+        return p
+    for cand in DEFAULT_GOLD_CANDIDATES:
+        if cand.exists():
+            return cand.resolve()
+    return None
+
+
+def run_extract(config: RunConfig, *, progress: bool = True) -> RunResult:
+    """Run only the corpus stage and write documents, quarantine and run.json."""
+    return run(config, progress=progress, stages=("extract",))
+
+
+def run(
+    config: RunConfig | None = None,
+    *,
+    progress: bool = True,
+    stages: tuple[str, ...] = ("extract", "analysis", "topics", "compare", "outputs"),
+) -> RunResult:
+    """Run the pipeline on ``config.corpus`` (the demo corpus when None) into ``config.out``.
+
+    Returns a ``RunResult``; its ``exit_code`` is 0 when every file was read and 3 when some were
+    quarantined. Raises ``ConfigError`` (exit 2) on configuration errors and ``LockedError``
+    (exit 4) when another run holds the output folder.
+    """
+    from framelens.corpus import extract
+
+    config = (config or RunConfig()).validate()
+    out_dir = Path(config.out)
+    tables_dir = out_dir / "tables"
+    result = RunResult(out_dir=out_dir, config=config)
+    timings: dict[str, float] = {}
+    started = utc_now()
+
+    with ExitStack() as stack:
+        stack.enter_context(output_lock(out_dir))
+        if config.corpus is None:
+            from framelens.demo import write_demo_corpus
+
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="framelens-demo-"))
+            corpus = write_demo_corpus(Path(tmp) / "demo")
+            corpus_label = "built-in demo corpus (synthetic)"
+        else:
+            corpus = Path(config.corpus)
+            if not corpus.exists():
+                raise ConfigError(Errors.E004.format(path=corpus))
+            corpus_label = str(corpus)
+
+        # ---------------------------------------------------------------- 1. extract
+        t0 = time.perf_counter()
+        documents = extract(
+            corpus,
+            manifest=config.manifest,
+            config=config.extract,
+            cache_dir=out_dir / "cache" / "extract",
+            progress=progress,
+        )
+        timings["extract"] = time.perf_counter() - t0
+        result.tables["documents"] = documents
+        from framelens.corpus import quarantine_table
+
+        result.tables["quarantine"] = quarantine_table(documents)
+        write_table(documents, tables_dir, "documents", csv_drop=("text",))
+        write_table(result.tables["quarantine"], tables_dir, "quarantine", formats=("csv",))
+
+        if "analysis" in stages:
+            _stage(result, timings, "analysis", _run_analysis, config, progress)
+        if "topics" in stages and config.topics.enabled:
+            _stage(result, timings, "topics", _run_topics, config, progress)
+        if "compare" in stages:
+            _stage(result, timings, "compare", _run_compare, config, progress)
+
+        # tables written so far, then the run record, then figures and report (they read both)
+        for name, df in result.tables.items():
+            if name in ("documents", "quarantine"):
+                continue
+            write_table(df, tables_dir, name)
+        record = build_record(result, corpus_label, started, timings)
+        write_json(out_dir / "run.json", record)
+        if "outputs" in stages:
+            _stage(result, timings, "outputs", _run_outputs, config, progress)
+            record = build_record(result, corpus_label, started, timings)
+            write_json(out_dir / "run.json", record)
+        result.record = record
+    return result
+
+
+def _stage(result: RunResult, timings: dict[str, float], name: str, fn, config, progress) -> None:
+    t0 = time.perf_counter()
+    try:
+        fn(result, config, progress)
+    except ConfigError:
+        raise
+    except Exception as exc:  # one stage failing never loses the others' outputs
+        log.exception("stage %s failed", name)
+        result.stage_errors[name] = f"{type(exc).__name__}: {exc}"
+    timings[name] = time.perf_counter() - t0
+
+
+def _ok_documents(documents: pd.DataFrame) -> pd.DataFrame:
+    return documents[(documents["status"] == "ok") & documents["language"].isin(["en", "es"])]
+
+
+def _run_analysis(result: RunResult, config: RunConfig, progress: bool) -> None:
+    from framelens.analysis import find_actors, load_lexicon, preprocess, score_frames
+
+    documents = result.tables["documents"]
+    sentences = preprocess(_ok_documents(documents), config.preprocess)
+    result.tables["sentences"] = sentences
+    lexicon = load_lexicon(config.lexicon.version)
+    scores = score_frames(sentences, lexicon, documents=documents, config=config.lexicon)
+    result.tables["sentence_frames"] = scores.sentence_frames
+    result.tables["frame_scores"] = scores.frame_scores
+    result.tables["matches"] = scores.matches
+    result.tables["cooccurrence"] = scores.cooccurrence
+    result.tables["actors"] = find_actors(sentences, scores.sentence_frames, documents=documents)
+    result.record["lexicon_version"] = lexicon.version
+
+    gold = resolve_gold(config)
+    if gold is not None:
+        from framelens.analysis import validate_lexicon
+
+        val = validate_lexicon(
+            gold, lexicon, config=config.lexicon, seed=config.seed, n_boot=config.lexicon.n_boot
+        )
+        result.tables["lexicon_validation"] = val.table
+        result.tables["lexicon_confusion"] = val.confusion
+        result.tables["lexicon_misclassified"] = val.misclassified
+        result.record["lexicon_gold"] = str(gold)
+
+
+def _run_topics(result: RunResult, config: RunConfig, progress: bool) -> None:
+    from framelens.models import fit_topics
+
+    if "sentences" not in result.tables:
+        raise RuntimeError("topics need the sentences of the analysis stage")
+    topics = fit_topics(result.tables["sentences"], result.tables["documents"], config.topics, config.seed)
+    result.tables["topics"] = topics.topics
+    result.tables["doc_topics"] = topics.doc_topics
+    result.tables["topic_prevalence"] = topics.topic_prevalence
+    result.tables["keyness"] = topics.keyness
+    if getattr(topics, "selection", None) is not None:
+        result.tables["topic_selection"] = topics.selection.table
+    result.record["topics"] = getattr(topics, "info", {})
+
+
+def _run_compare(result: RunResult, config: RunConfig, progress: bool) -> None:
+    from framelens.analysis.compare import compare_all
+
+    if "frame_scores" not in result.tables:
+        raise RuntimeError("comparisons need the frame scores of the analysis stage")
+    result.tables.update(compare_all(result.tables, config.compare, seed=config.seed))
+
+
+def _run_outputs(result: RunResult, config: RunConfig, progress: bool) -> None:
+    from framelens.outputs.figures import write_figures
+    from framelens.outputs.report import render_report
+
+    write_figures(result.out_dir)
+    render_report(result.out_dir)
+
+
+def build_record(
+    result: RunResult, corpus_label: str, started: str, timings: dict[str, float]
+) -> dict[str, Any]:
+    """The run.json content: provenance first, volatile fields (timestamps, timings) apart."""
+    documents = result.tables["documents"]
+    counts = (
+        documents.groupby(["country", "administration", "status"], dropna=False)
+        .size()
+        .reset_index(name="n")
+    )
+    quarantine = result.tables.get("quarantine", pd.DataFrame())
+    record = {
+        "framelens_version": __version__,
+        "git_commit": git_commit(),
+        "packages": package_versions(),
+        "config": result.config.to_dict(),
+        "seed": result.config.seed,
+        "corpus": corpus_label if result.config.corpus is None else str(result.config.corpus),
+        "corpus_hash": corpus_hash(documents),
+        "n_documents": int(len(documents)),
+        "n_ok": int((documents["status"] == "ok").sum()),
+        "n_quarantined": int((documents["status"] != "ok").sum()),
+        "counts": [
+            {k: (None if pd.isna(v) else v) for k, v in row.items()}
+            for row in counts.to_dict(orient="records")
+        ],
+        "quarantine": quarantine[["doc_id", "path", "status", "error"]].to_dict(orient="records")
+        if len(quarantine)
+        else [],
+        "tables": sorted(result.tables),
+        "stage_errors": dict(sorted(result.stage_errors.items())),
+        "timestamps": {"started": started, "finished": utc_now()},
+        "timings": {k: round(v, 3) for k, v in timings.items()},
+        "machine": machine_info(),
+    }
+    for key in ("lexicon_version", "lexicon_gold", "topics"):
+        if key in result.record:
+            record[key] = result.record[key]
+    if "lexicon_validation" in result.tables:
+        record["lexicon_validation"] = result.tables["lexicon_validation"].to_dict(orient="records")
+    return record
