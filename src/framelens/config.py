@@ -101,6 +101,16 @@ class TopicsConfig:
     unit: str = "document"
     n_boot: int = 500
     enabled: bool = True
+    # added by the topic stage (framelens.models; docs/topics.md)
+    min_n: int = 5  # prevalence groups with fewer documents are flagged small_n
+    ci: float = 0.95  # prevalence interval level
+    n_top_terms: int = 20  # rows per topic in topics.csv
+    alpha: str = "symmetric"  # LDA document-topic prior
+    seed_strength: float = 1.0  # seed pseudo-counts as a multiple of the term's corpus count
+    extra_stopwords: list[str] = field(default_factory=list)
+    selection_engines: list[str] = field(default_factory=lambda: ["lda", "nmf"])
+    selection_rule: str = "frontier"  # frontier | coherence | npmi | stability | fixed
+    min_stability: float = 0.6
 
 
 @dataclass

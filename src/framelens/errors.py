@@ -39,6 +39,18 @@ class Errors:
     E010 = "Gold file {path} not found. Pass one with --gold CSV (columns: sent_id, language, text, humanitarian, security)."
     E011 = "Table {name} is missing from {path}. Run `framelens run --out {path}` first."
     E012 = "Unknown executor {value!r}: use 'local' or 'dask'."
+    # topic models (framelens.models)
+    E013 = "No readable documents in language {language!r} for the topic model. Check the documents table (status ok, language en|es)."
+    E014 = "Topic vocabulary for {language!r} is empty after pruning ({n_docs} documents, min_df={min_df}, max_df={max_df}). Lower topics.min_df or raise topics.max_df."
+    E015 = "topics.k={k} is smaller than the {n_themes} seeded themes. Use k >= {n_themes} or set topics.seeded: false."
+    E016 = "Topic seed version {version} not found; available: {available}."
+    E017 = "topics.{key}={value!r} is not supported: {reason}."
+    E018 = "Intrusion sheet {sheet} does not match its key {key}: {reason}."
+    # preprocessing, lexicon, validation (framelens.analysis)
+    E019 = "spaCy pipeline for {lang!r} could not be built: {reason}. Install spacy-lookups-data (pip install -e .) or a trained pipeline."
+    E020 = "Lexicon file {path} is invalid: {reason}."
+    E021 = "score_frames needs a language for every sentence: {n} sentences have none. Pass the documents table or a 'language' column (en|es)."
+    E022 = "Gold file {path} lacks columns {missing}. It needs sent_id, language, text, humanitarian, security."
 
     # per-file extraction reasons (one line each, recorded in the documents table)
     W101 = "file not found"
@@ -58,6 +70,8 @@ class Errors:
     W115 = "extraction failed: {reason}"
     W116 = "declared language {declared} disagrees with detected {detected}"
     W117 = "no date found: administration unknown"
+    W118 = "file too large ({mb:.1f} MB > extract.max_file_mb {limit:g} MB); not read"
+    W119 = "manifest {manifest} row {row} has an empty 'file' column"
 
 
 class FramelensError(Exception):

@@ -1,1 +1,78 @@
-"""framelens.models."""
+"""framelens.models: topic models of migration-policy documents, per language and comparable
+across languages through seeded themes (stage 4).
+
+Estimators (scikit-learn style): ``LDATopicModel`` (gensim, single-core, reproducible) and
+``NMFTopicModel`` (scikit-learn, tf-idf), fitted on a ``TopicCorpus`` from ``build_corpus``.
+Pipeline functions: ``fit_topics`` -> ``TopicResults`` (topics, doc_topics, topic_prevalence
+with method-of-composition intervals, keyness), ``select_topics`` -> ``SelectionResult``,
+``keyness``, intrusion tests (``make_word_intrusion``, ``make_topic_intrusion``,
+``write_intrusion_sheets``, ``score_intrusion``) and figures (``plot_selection``,
+``plot_prevalence``). Methods: docs/topics.md.
+"""
+
+from framelens.models.base import TopicModel, derive_seed
+from framelens.models.checks import check_topic_model
+from framelens.models.commands import (
+    topics_fit,
+    topics_intrusion,
+    topics_score,
+    topics_select,
+    write_selection,
+    write_topic_tables,
+)
+from framelens.models.corpus import TopicCorpus, build_corpus
+from framelens.models.diagnostics import coherence_per_topic, exclusivity, frex, stability
+from framelens.models.fit import TopicResults, document_excerpts, fit_topics
+from framelens.models.intrusion import (
+    IntrusionTest,
+    make_topic_intrusion,
+    make_word_intrusion,
+    score_intrusion,
+    write_intrusion_sheets,
+)
+from framelens.models.keyness import g2_statistic, keyness
+from framelens.models.lda import LDATopicModel
+from framelens.models.nmf import NMFTopicModel
+from framelens.models.plots import plot_prevalence, plot_selection
+from framelens.models.prevalence import estimate_prevalence
+from framelens.models.seeds import SeedLexicon, available_seed_versions, load_seeds
+from framelens.models.selection import SelectionResult, choose_k, select_topics
+
+__all__ = [
+    "IntrusionTest",
+    "LDATopicModel",
+    "NMFTopicModel",
+    "SeedLexicon",
+    "SelectionResult",
+    "TopicCorpus",
+    "TopicModel",
+    "TopicResults",
+    "available_seed_versions",
+    "build_corpus",
+    "check_topic_model",
+    "choose_k",
+    "coherence_per_topic",
+    "derive_seed",
+    "document_excerpts",
+    "estimate_prevalence",
+    "exclusivity",
+    "fit_topics",
+    "frex",
+    "g2_statistic",
+    "keyness",
+    "load_seeds",
+    "make_topic_intrusion",
+    "make_word_intrusion",
+    "plot_prevalence",
+    "plot_selection",
+    "score_intrusion",
+    "select_topics",
+    "stability",
+    "topics_fit",
+    "topics_intrusion",
+    "topics_score",
+    "topics_select",
+    "write_intrusion_sheets",
+    "write_selection",
+    "write_topic_tables",
+]

@@ -1,0 +1,94 @@
+"""Token rules shared by the topic corpus and keyness: which lemmas count as terms.
+
+A lemma from the ``sentences`` table is kept as a term when it
+
+1. is not a spaCy stop word of its language (``spacy.lang.<lang>.stop_words.STOP_WORDS``,
+   compared lower-cased), nor one of the caller's extra stop words;
+2. is a word: letters, optionally joined by single internal hyphens, apostrophes or periods
+   ("covid-19" and "13768" fail: no digits; markup debris such as ``src="data`` fails);
+3. is not a Roman numeral from i to xcix (the enumerations of Mexican and US legal texts:
+   "fracción xii", "título iv");
+4. is not a URL fragment (starts with ``www.`` or ``http``);
+5. has at least ``min_chars`` characters (default 3).
+
+These rules are documented in ``docs/topics.md`` (Vocabulary pruning).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+import pandas as pd
+
+_ROMAN = re.compile(r"^(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+_WORD = re.compile(r"^[^\W\d_]+(?:[-'’.][^\W\d_]+)*$")
+_URLISH = ("www.", "http")
+
+
+@lru_cache(maxsize=8)
+def stop_words(language: str) -> frozenset[str]:
+    """spaCy's stop-word list for ``language`` (``en``, ``es``; others: empty), lower-cased."""
+    try:
+        if language == "en":
+            from spacy.lang.en.stop_words import STOP_WORDS
+        elif language == "es":
+            from spacy.lang.es.stop_words import STOP_WORDS
+        else:
+            return frozenset()
+    except ImportError:  # pragma: no cover - spaCy is a dependency
+        return frozenset()
+    return frozenset(w.lower() for w in STOP_WORDS)
+
+
+def is_term(token: str, stops: frozenset[str], min_chars: int = 3) -> bool:
+    """Whether a lower-cased lemma is kept as a term (rules 1-5 of the module docstring)."""
+    if len(token) < min_chars or token in stops:
+        return False
+    if not _WORD.match(token) or _ROMAN.match(token):
+        return False
+    return not token.startswith(_URLISH)
+
+
+def document_tokens(
+    sentences: pd.DataFrame,
+    doc_ids: Iterable[str],
+    language: str,
+    *,
+    extra_stopwords: Iterable[str] = (),
+    min_chars: int = 3,
+) -> dict[str, list[str]]:
+    """Kept lemmas of each document in reading order (sentences sorted by ``sent_id``).
+
+    Parameters
+    ----------
+    sentences : DataFrame
+        The ``sentences`` table (doc_id, sent_id, lemmas, ...). Not modified.
+    doc_ids : iterable of str
+        Documents to tokenise; a document without sentences gets an empty list.
+    language : str
+        Language whose stop words apply (``en`` or ``es``).
+
+    Returns
+    -------
+    dict of str to list of str
+        doc_id -> kept terms.
+    """
+    wanted = list(dict.fromkeys(doc_ids))
+    stops = stop_words(language) | frozenset(w.lower() for w in extra_stopwords)
+    sub = sentences.loc[sentences["doc_id"].isin(wanted), ["doc_id", "sent_id", "lemmas"]]
+    sub = sub.sort_values(["doc_id", "sent_id"], kind="mergesort")
+    out: dict[str, list[str]] = {d: [] for d in wanted}
+    cache: dict[str, bool] = {}
+    for doc_id, lemmas in zip(sub["doc_id"].to_numpy(), sub["lemmas"].to_numpy(), strict=True):
+        if not isinstance(lemmas, str) or not lemmas:
+            continue
+        bucket = out[doc_id]
+        for tok in lemmas.lower().split():
+            keep = cache.get(tok)
+            if keep is None:
+                keep = cache[tok] = is_term(tok, stops, min_chars)
+            if keep:
+                bucket.append(tok)
+    return out

@@ -1,0 +1,164 @@
+"""Topic prevalence per group with intervals that carry sampling and model uncertainty.
+
+Method of composition (Tanner 1996; the idea behind stm's ``estimateEffect``), for each group g
+(country x administration x language) with documents D_g (n_g of them) and R refits of the model
+(different seeds, topics aligned to the reference refit), for b = 1..B:
+
+1. draw a refit m_b uniformly from the R refits (model uncertainty across seeds);
+2. resample n_g documents of D_g with replacement (sampling uncertainty over documents);
+3. draw each resampled document's topic proportions from the refit's posterior: LDA's
+   variational posterior theta_d ~ Dirichlet(gamma_d); NMF has no posterior, so its point
+   proportions are used (its model uncertainty is the refit draw alone);
+4. the replicate is the mean of those proportions, a vector over topics.
+
+The reported ``mean`` is the expectation of this replicate distribution, computed exactly: the
+average over refits of the group's mean expected proportions, (1/R) sum_r (1/n_g) sum_d
+E[theta_d^(r)] (equal to the group mean of the ``doc_topics`` table). ``ci_low``/``ci_high``
+are the (1-ci)/2 and (1+ci)/2 percentiles of the B replicates. Each group draws from its own
+generator, seeded from (run seed, country, administration, language), so adding a group never
+changes another group's interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from framelens.corpus.administration import ADMINISTRATION_ORDER, UNKNOWN
+from framelens.models.base import derive_seed
+
+PREVALENCE_COLUMNS = [
+    "country",
+    "administration",
+    "language",
+    "topic",
+    "label",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "n_docs",
+    "small_n",
+    "comparable",
+]
+
+GroupKey = tuple[str, str, str]
+
+
+def group_order(country: str, administration: str) -> tuple:
+    """Sort key: country, then administrations chronologically, unknown last."""
+    order = ADMINISTRATION_ORDER.get(country, [])
+    if administration in order:
+        pos = order.index(administration)
+    elif administration == UNKNOWN:
+        pos = len(order) + 1
+    else:  # "before <first>" and anything else, before the listed ones
+        pos = -1
+    return (str(country), pos, str(administration))
+
+
+def estimate_prevalence(
+    doc_topic: np.ndarray,
+    metadata: pd.DataFrame,
+    labels: Sequence[str],
+    *,
+    concentration: np.ndarray | None = None,
+    n_boot: int = 500,
+    ci: float = 0.95,
+    min_n: int = 5,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, dict[GroupKey, np.ndarray]]:
+    """Mean topic share per (country, administration, language) with composition intervals.
+
+    Parameters
+    ----------
+    doc_topic : ndarray of shape (R, n_docs, k) or (n_docs, k)
+        Expected topic proportions from R aligned refits (rows sum to 1).
+    metadata : DataFrame
+        n_docs rows in ``doc_topic`` order with columns country, administration, language.
+    labels : sequence of str
+        Label of each of the k topics.
+    concentration : ndarray of shape (R, n_docs, k), optional
+        Dirichlet parameters of each document's proportions (LDA's gamma), aligned like
+        ``doc_topic``; None: no within-model posterior draw (NMF).
+    n_boot : int, default 500
+        Replicates B.
+    ci : float, default 0.95
+        Interval level.
+    min_n : int, default 5
+        Groups with fewer documents get ``small_n`` True (reported, not hidden).
+    seed : int
+        Run seed; each group's generator is derived from it.
+
+    Returns
+    -------
+    table : DataFrame
+        Columns ``PREVALENCE_COLUMNS``; ``comparable`` is False for administration "unknown"
+        (reported, excluded from comparisons). Sorted by country, administration
+        (chronological), language, topic.
+    draws : dict
+        (country, administration, language) -> ndarray (B, k) of replicates, for differences
+        between groups.
+    """
+    theta = np.asarray(doc_topic, dtype=np.float64)
+    if theta.ndim == 2:
+        theta = theta[None]
+    conc = None if concentration is None else np.asarray(concentration, dtype=np.float64)
+    if conc is not None and conc.ndim == 2:
+        conc = conc[None]
+    r_models, n_docs, k = theta.shape
+    if len(metadata) != n_docs:
+        raise ValueError(f"metadata has {len(metadata)} rows, doc_topic has {n_docs} documents")
+    meta = metadata.reset_index(drop=True)
+    keys = list(
+        zip(
+            meta["country"].astype(str),
+            meta["administration"].astype(str),
+            meta["language"].astype(str),
+            strict=True,
+        )
+    )
+    groups: dict[GroupKey, list[int]] = {}
+    for i, key in enumerate(keys):
+        groups.setdefault(key, []).append(i)
+    lo_q, hi_q = (1.0 - ci) / 2.0, (1.0 + ci) / 2.0
+    rows = []
+    draws: dict[GroupKey, np.ndarray] = {}
+    for key in sorted(groups, key=lambda g: (*group_order(g[0], g[1]), g[2])):
+        idx = np.asarray(groups[key])
+        n_g = len(idx)
+        rng = np.random.default_rng(derive_seed(seed, "prevalence", *key))
+        reps = np.empty((n_boot, k))
+        for b in range(n_boot):
+            m = int(rng.integers(r_models))
+            pick = idx[rng.integers(0, n_g, size=n_g)]
+            if conc is not None:
+                g = rng.gamma(np.maximum(conc[m, pick], 1e-12))
+                s = g.sum(axis=1, keepdims=True)
+                props = np.divide(g, s, out=theta[m, pick].copy(), where=s > 0)
+            else:
+                props = theta[m, pick]
+            reps[b] = props.mean(axis=0)
+        draws[key] = reps
+        mean = theta[:, idx, :].mean(axis=(0, 1))
+        low = np.quantile(reps, lo_q, axis=0)
+        high = np.quantile(reps, hi_q, axis=0)
+        country, administration, language = key
+        for t in range(k):
+            rows.append(
+                (
+                    country,
+                    administration,
+                    language,
+                    t,
+                    str(labels[t]),
+                    float(mean[t]),
+                    float(low[t]),
+                    float(high[t]),
+                    n_g,
+                    n_g < min_n,
+                    administration != UNKNOWN,
+                )
+            )
+    return pd.DataFrame(rows, columns=PREVALENCE_COLUMNS), draws
