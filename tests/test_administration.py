@@ -10,7 +10,7 @@ from framelens.corpus.administration import ADMINISTRATIONS, UNKNOWN, administra
 @pytest.mark.parametrize("country", ["US", "MX"])
 def test_administration_both_sides_of_every_inauguration(country):
     spans = ADMINISTRATIONS[country]
-    for (start, name), (_, previous) in zip(spans[1:], spans[:-1]):
+    for (start, name), (_, previous) in zip(spans[1:], spans[:-1], strict=True):
         eve = start - dt.timedelta(days=1)
         assert administration_for(country, start) == name
         assert administration_for(country, start.isoformat()) == name

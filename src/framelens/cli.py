@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -29,15 +28,15 @@ console = Console(stderr=True)
 
 
 def _config(
-    config: Optional[Path],
-    corpus: Optional[Path] = None,
-    manifest: Optional[Path] = None,
+    config: Path | None,
+    corpus: Path | None = None,
+    manifest: Path | None = None,
     no_manifest: bool = False,
-    out: Optional[Path] = None,
-    seed: Optional[int] = None,
-    workers: Optional[int] = None,
-    executor: Optional[str] = None,
-    scheduler: Optional[str] = None,
+    out: Path | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    executor: str | None = None,
+    scheduler: str | None = None,
 ) -> RunConfig:
     cfg = RunConfig.from_yaml(config) if config else RunConfig()
     if corpus is not None:
@@ -103,15 +102,15 @@ QuietOpt = typer.Option(False, "--quiet", help="No progress bars.")
 
 @app.command()
 def run(
-    corpus: Optional[Path] = CorpusOpt,
-    manifest: Optional[Path] = ManifestOpt,
+    corpus: Path | None = CorpusOpt,
+    manifest: Path | None = ManifestOpt,
     no_manifest: bool = NoManifestOpt,
-    out: Optional[Path] = OutOpt,
-    config: Optional[Path] = ConfigOpt,
-    seed: Optional[int] = SeedOpt,
-    workers: Optional[int] = WorkersOpt,
-    executor: Optional[str] = ExecutorOpt,
-    scheduler: Optional[str] = SchedulerOpt,
+    out: Path | None = OutOpt,
+    config: Path | None = ConfigOpt,
+    seed: int | None = SeedOpt,
+    workers: int | None = WorkersOpt,
+    executor: str | None = ExecutorOpt,
+    scheduler: str | None = SchedulerOpt,
     quiet: bool = QuietOpt,
 ) -> None:
     """Run every stage; with no arguments, on the built-in demo corpus."""
@@ -125,15 +124,15 @@ def run(
 
 @app.command()
 def extract(
-    corpus: Optional[Path] = CorpusOpt,
-    manifest: Optional[Path] = ManifestOpt,
+    corpus: Path | None = CorpusOpt,
+    manifest: Path | None = ManifestOpt,
     no_manifest: bool = NoManifestOpt,
-    out: Optional[Path] = OutOpt,
-    config: Optional[Path] = ConfigOpt,
-    seed: Optional[int] = SeedOpt,
-    workers: Optional[int] = WorkersOpt,
-    executor: Optional[str] = ExecutorOpt,
-    scheduler: Optional[str] = SchedulerOpt,
+    out: Path | None = OutOpt,
+    config: Path | None = ConfigOpt,
+    seed: int | None = SeedOpt,
+    workers: int | None = WorkersOpt,
+    executor: str | None = ExecutorOpt,
+    scheduler: str | None = SchedulerOpt,
     quiet: bool = QuietOpt,
 ) -> None:
     """Extract documents only: tables/documents.{csv,parquet}, tables/quarantine.csv, run.json."""
@@ -147,10 +146,10 @@ def extract(
 
 @app.command("validate-lexicon")
 def validate_lexicon_cmd(
-    gold: Optional[Path] = typer.Option(None, "--gold", help="Hand-coded sentences CSV (default: ../shared/validation/gold_sentences.csv)."),
-    out: Optional[Path] = OutOpt,
-    config: Optional[Path] = ConfigOpt,
-    seed: Optional[int] = SeedOpt,
+    gold: Path | None = typer.Option(None, "--gold", help="Hand-coded sentences CSV (default: ../shared/validation/gold_sentences.csv)."),
+    out: Path | None = OutOpt,
+    config: Path | None = ConfigOpt,
+    seed: int | None = SeedOpt,
 ) -> None:
     """Score hand-coded sentences with the lexicon: precision, recall, F1 (with intervals), alpha."""
     from framelens.analysis import load_lexicon, validate_lexicon
@@ -178,7 +177,7 @@ def validate_lexicon_cmd(
 
 
 @app.command()
-def report(out: Optional[Path] = OutOpt) -> None:
+def report(out: Path | None = OutOpt) -> None:
     """Re-render figures and report/index.html from the tables of a finished run (no recomputation)."""
     from framelens.outputs.figures import write_figures
     from framelens.outputs.report import render_report
@@ -195,34 +194,53 @@ def report(out: Optional[Path] = OutOpt) -> None:
 
 @topics_app.command("select")
 def topics_select(
-    corpus: Optional[Path] = CorpusOpt,
-    out: Optional[Path] = OutOpt,
-    config: Optional[Path] = ConfigOpt,
-    seed: Optional[int] = SeedOpt,
+    corpus: Path | None = CorpusOpt,
+    out: Path | None = OutOpt,
+    config: Path | None = ConfigOpt,
+    seed: int | None = SeedOpt,
+    quiet: bool = QuietOpt,
 ) -> None:
-    """Fit a grid of k (both engines, several seeds) and write tables/topic_selection.csv."""
-    from framelens.pipeline import select_topics_run
+    """Fit a grid of k (both engines, several seeds): tables/topic_selection.csv and the choice.
+
+    Uses the sentences of an earlier run in --out; with --corpus (or when --out holds no run)
+    it first extracts and preprocesses that corpus (the demo corpus when none is given).
+    """
+    from framelens.models import topics_select as select
+    from framelens.pipeline import ensure_sentences
 
     cfg = _guard(lambda: _config(config, corpus, out=out, seed=seed))
-    sel = _guard(lambda: select_topics_run(cfg))
+    _guard(lambda: ensure_sentences(cfg, rebuild=corpus is not None, progress=not quiet))
+    sel = _guard(lambda: select(cfg.out, cfg))
     Console().print(sel.table.to_string(index=False))
-    for lang, choice in sorted(sel.chosen.items()):
-        Console().print(f"{lang}: chosen {choice}")
+    Console().print(sel.chosen.to_string(index=False))
+    Console().print(f"written to {Path(cfg.out) / 'tables' / 'topic_selection.csv'}")
 
 
 @topics_app.command("intrusion")
 def topics_intrusion(
-    out: Optional[Path] = OutOpt,
-    score: Optional[Path] = typer.Option(None, "--score", help="A filled-in intrusion sheet to score."),
-    key: Optional[Path] = typer.Option(None, "--key", help="The answer key of that sheet."),
-    seed: Optional[int] = SeedOpt,
+    out: Path | None = OutOpt,
+    score: Path | None = typer.Option(None, "--score", help="A filled-in intrusion sheet to score."),
+    key: Path | None = typer.Option(None, "--key", help="The answer key of that sheet."),
+    config: Path | None = ConfigOpt,
+    seed: int | None = SeedOpt,
 ) -> None:
     """Write word- and topic-intrusion sheets for a human coder, or score a filled-in sheet."""
-    from framelens.pipeline import intrusion_run
+    from framelens.models import topics_intrusion as write_sheets
+    from framelens.models import topics_score
 
-    out_dir = out or Path("outputs")
-    res = _guard(lambda: intrusion_run(out_dir, score=score, key=key, seed=seed))
-    Console().print(res)
+    cfg = _guard(lambda: _config(config, out=out, seed=seed))
+    if score is not None:
+        if key is None:
+            console.print("[red]error:[/red] --score needs --key (the answer key written with the sheet).")
+            raise typer.Exit(EXIT_CONFIG)
+        out_csv = Path(cfg.out) / "tables" / "intrusion_scores.csv"
+        scores = _guard(lambda: topics_score(score, key, out_csv=out_csv))
+        Console().print(scores.to_string(index=False))
+        Console().print(f"written to {out_csv}")
+        return
+    paths = _guard(lambda: write_sheets(cfg.out, cfg))
+    for name, p in sorted(paths.items()):
+        Console().print(f"{name}: {p}")
 
 
 def main() -> None:

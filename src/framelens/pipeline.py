@@ -275,3 +275,15 @@ def build_record(
     if "lexicon_validation" in result.tables:
         record["lexicon_validation"] = result.tables["lexicon_validation"].to_dict(orient="records")
     return record
+
+
+def ensure_sentences(config: RunConfig, *, rebuild: bool = False, progress: bool = True) -> Path:
+    """Make sure ``<out>/tables`` holds documents and sentences (for ``topics select``).
+
+    Runs the corpus and analysis stages when ``rebuild`` or when the tables are missing.
+    """
+    tables = Path(config.out) / "tables"
+    have = (tables / "sentences.parquet").exists() and (tables / "documents.parquet").exists()
+    if rebuild or not have:
+        run(config, progress=progress, stages=("extract", "analysis"))
+    return tables

@@ -1,0 +1,1 @@
+"""framelens.outputs."""
