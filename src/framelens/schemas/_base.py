@@ -29,7 +29,8 @@ def validate(df: pd.DataFrame, name: str, lazy: bool = True) -> pd.DataFrame:
 
 
 def Str(nullable: bool = False, **kw) -> pa.Column:  # noqa: N802 - reads like a type
-    return pa.Column(object, nullable=nullable, coerce=False, **kw)
+    """A text column: object or pandas string dtype (pandas 3 reads strings as ``str``)."""
+    return pa.Column(str, nullable=nullable, coerce=False, **kw)
 
 
 def Int(nullable: bool = False, **kw) -> pa.Column:  # noqa: N802

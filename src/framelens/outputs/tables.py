@@ -1,0 +1,240 @@
+"""Write comparison results as tables: CSV + Parquet (via ``framelens.outputs.io``) and LaTeX.
+
+Writers read result objects or tables and never recompute. ``write_results`` validates each
+table against its schema before writing; ``regression_to_latex`` renders the ``frame_regression``
+table as a booktabs table (one column per measure, coefficients with standard errors below),
+so that ``write_latex_tables(out_dir)`` can rebuild the LaTeX from a run's tables alone.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from framelens.outputs.io import atomic_write_text, read_table, write_table
+
+__all__ = [
+    "latex_escape",
+    "regression_to_latex",
+    "write_latex_tables",
+    "write_results",
+]
+
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+#: Human-readable names of measures in tables and figures.
+MEASURE_LABELS = {
+    "framing_index": "Framing index",
+    "rate_humanitarian": "Humanitarian (per 1,000 tokens)",
+    "rate_security": "Security (per 1,000 tokens)",
+    "rate_cooperation": "Cooperation (per 1,000 tokens)",
+    "hum_in_sec_share": "Humanitarian hits in security sentences",
+    "sec_in_hum_share": "Security hits in humanitarian sentences",
+}
+
+
+def latex_escape(text: Any) -> str:
+    """Escape LaTeX special characters in ``text`` (UTF-8 letters such as ó are kept)."""
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
+
+
+def _num(x: Any, digits: int = 3) -> str:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return ""
+    if not math.isfinite(v):
+        return ""
+    return f"{v:.{digits}f}"
+
+
+def _stars(p: float) -> str:
+    if not (isinstance(p, float) and math.isfinite(p)):
+        return ""
+    return "^{***}" if p < 0.001 else "^{**}" if p < 0.01 else "^{*}" if p < 0.05 else ""
+
+
+def regression_to_latex(
+    table: pd.DataFrame,
+    caption: str | None = None,
+    label: str = "tab:frame-regression",
+    digits: int = 3,
+) -> str:
+    """Render a ``frame_regression`` table as a booktabs LaTeX table.
+
+    One column per measure; per term the coefficient (stars: * p<0.05, ** p<0.01,
+    *** p<0.001) and its standard error in parentheses below; at the foot n, clusters and the
+    standard-error type, and the reference categories in a note. Requires ``\\usepackage{booktabs}``.
+    """
+    if table.empty:
+        return "% frame_regression: no model was fitted\n"
+    measures = list(dict.fromkeys(table["measure"]))
+    terms = list(dict.fromkeys(table["term"]))
+    cell = {(r.measure, r.term): r for r in table.itertuples(index=False)}
+    first = {m: table[table["measure"] == m].iloc[0] for m in measures}
+    cap = caption or (
+        "OLS of document measures on country and administration with a document-type control"
+    )
+    lines = [
+        "\\begin{table}[ht]",
+        "\\centering",
+        f"\\caption{{{latex_escape(cap)}}}",
+        f"\\label{{{latex_escape(label)}}}",
+        "\\begin{tabular}{l" + "c" * len(measures) + "}",
+        "\\toprule",
+        " & ".join([""] + [latex_escape(MEASURE_LABELS.get(m, m)) for m in measures]) + " \\\\",
+        "\\midrule",
+    ]
+    for term in terms:
+        coefs, ses = [latex_escape(term)], [""]
+        for m in measures:
+            r = cell.get((m, term))
+            if r is None:
+                coefs.append("")
+                ses.append("")
+                continue
+            coef = _num(r.coef, digits)
+            coefs.append(f"${coef}{_stars(float(r.p))}$" if coef else "")
+            se = _num(r.se, digits)
+            ses.append(f"({se})" if se else "")
+        lines.append(" & ".join(coefs) + " \\\\")
+        lines.append(" & ".join(ses) + " \\\\")
+    lines.append("\\midrule")
+    lines.append(" & ".join(["$n$"] + [str(int(first[m]["n"])) for m in measures]) + " \\\\")
+    lines.append(
+        " & ".join(
+            ["Clusters"]
+            + [
+                "" if pd.isna(first[m]["n_clusters"]) else str(int(first[m]["n_clusters"]))
+                for m in measures
+            ]
+        )
+        + " \\\\"
+    )
+    lines.append(
+        " & ".join(["SE"] + [latex_escape(first[m]["cov_type"]) for m in measures]) + " \\\\"
+    )
+    lines.append("\\bottomrule")
+    lines.append("\\end{tabular}")
+    refs = sorted({str(first[m]["reference"]) for m in measures})
+    notes = sorted({str(first[m]["note"]) for m in measures if isinstance(first[m]["note"], str)})
+    foot = (
+        "Standard errors in parentheses. $^{*}p<0.05$, $^{**}p<0.01$, $^{***}p<0.001$. "
+        f"Reference: {latex_escape('; '.join(refs))}."
+    )
+    if notes:
+        foot += " " + latex_escape(" ".join(n.rstrip(".") + "." for n in notes))
+    lines.append(f"\\par\\smallskip\\parbox{{0.95\\linewidth}}{{\\footnotesize {foot}}}")
+    lines.append("\\end{table}")
+    return "\n".join(lines) + "\n"
+
+
+def _as_table(obj: Any) -> pd.DataFrame:
+    if isinstance(obj, pd.DataFrame):
+        return obj
+    if hasattr(obj, "table"):
+        return obj.table
+    raise TypeError(f"cannot write {type(obj).__name__} as a table")
+
+
+def write_results(
+    tables_dir: str | os.PathLike,
+    *,
+    frame: Any = None,
+    regression: Any = None,
+    timeseries: pd.DataFrame | None = None,
+    cooccurrence: Any = None,
+    actors: pd.DataFrame | None = None,
+    extra: Mapping[str, pd.DataFrame] | None = None,
+    validate: bool = True,
+) -> dict[str, dict[str, Path]]:
+    """Write comparison results under ``tables_dir`` as CSV + Parquet (and LaTeX).
+
+    Parameters
+    ----------
+    tables_dir : path
+        Usually ``<out>/tables``.
+    frame : ComparisonResult, optional
+        Written as ``frame_by_group`` (``.groups``) and ``frame_differences``
+        (``.differences``).
+    regression : RegressionResult or DataFrame, optional
+        Written as ``frame_regression`` (CSV, Parquet) and ``frame_regression.tex``.
+    timeseries : DataFrame, optional
+        ``frame_timeseries``.
+    cooccurrence : ComparisonResult or DataFrame, optional
+        ``cooccurrence_by_group`` (the ``.groups`` of a result).
+    actors : DataFrame, optional
+        ``actors_by_group``.
+    extra : mapping of str to DataFrame, optional
+        Further tables by name (validated when a schema of that name exists).
+    validate : bool, default True
+        Check each table against its registered schema before writing.
+
+    Returns
+    -------
+    dict
+        table name -> {format: path}.
+    """
+    from framelens.schemas import SCHEMAS
+    from framelens.schemas import validate as check
+
+    todo: dict[str, pd.DataFrame] = {}
+    if frame is not None:
+        todo["frame_by_group"] = frame.groups
+        todo["frame_differences"] = frame.differences
+    if regression is not None:
+        todo["frame_regression"] = _as_table(regression)
+    if timeseries is not None:
+        todo["frame_timeseries"] = _as_table(timeseries)
+    if cooccurrence is not None:
+        todo["cooccurrence_by_group"] = (
+            cooccurrence if isinstance(cooccurrence, pd.DataFrame) else cooccurrence.groups
+        )
+    if actors is not None:
+        todo["actors_by_group"] = _as_table(actors)
+    for name, df in (extra or {}).items():
+        todo[name] = df
+    out: dict[str, dict[str, Path]] = {}
+    tables_dir = Path(tables_dir)
+    for name, df in todo.items():
+        if validate and name in SCHEMAS:
+            df = check(df, name)
+        out[name] = write_table(df, tables_dir, name)
+        if name == "frame_regression":
+            out[name]["tex"] = atomic_write_text(
+                tables_dir / "frame_regression.tex", regression_to_latex(df)
+            )
+    return out
+
+
+def write_latex_tables(out_dir: str | os.PathLike) -> list[Path]:
+    """Rebuild the LaTeX tables of a run from its tables (``<out>/tables/*.tex``).
+
+    Currently ``frame_regression.tex``. Missing tables are skipped. Returns the paths written.
+    """
+    tables_dir = Path(out_dir) / "tables"
+    written = []
+    if (tables_dir / "frame_regression.parquet").exists() or (
+        tables_dir / "frame_regression.csv"
+    ).exists():
+        reg = read_table(tables_dir, "frame_regression")
+        written.append(
+            atomic_write_text(tables_dir / "frame_regression.tex", regression_to_latex(reg))
+        )
+    return written
