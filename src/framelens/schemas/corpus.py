@@ -23,15 +23,14 @@ DOCUMENTS = register(
             "date": Str(nullable=True, checks=pa.Check.str_matches(ISO_DATE)),
             "date_signed": Str(nullable=True, checks=pa.Check.str_matches(ISO_DATE)),
             "date_source": Str(
-                checks=pa.Check.isin(
-                    ["manifest", "document", "url", "pdf_metadata", "missing"]
-                )
+                checks=pa.Check.isin(["manifest", "document", "url", "pdf_metadata", "missing"])
             ),
             "issuer": Str(nullable=True),
             "doc_type": Str(nullable=True),
             "title": Str(nullable=True),
             "administration": Str(),
-            "n_pages": Int(nullable=True),
+            # nullable integer (pandas "Int64"): PDFs only, <NA> for HTML and text
+            "n_pages": pa.Column("Int64", nullable=True, coerce=True, checks=pa.Check.ge(0)),
             "n_chars": Int(checks=pa.Check.ge(0)),
             "text": Str(),
             "extractor": Str(),

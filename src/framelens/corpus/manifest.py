@@ -1,0 +1,328 @@
+"""Manifests and the list of files to read (the corpus plan).
+
+A manifest is a CSV with at least a ``file`` column (a path relative to the manifest); any of
+doc_id, country, language, date, date_signed, issuer, doc_type, title, source_url, format,
+sha256 may follow (``../shared/corpus/*/manifest.csv``). ``plan_corpus`` turns a folder, a file
+or a list of paths, plus manifests, into one ``Item`` per document (docs/corpus.md, "Manifests"):
+
+- manifests: the explicit one, or every ``manifest.csv`` under the folder (deepest first: when
+  two manifests list the same file, the one nearer the file wins);
+- a manifest row whose file resolves outside the corpus folder (``../../etc/passwd``, or a
+  symlink leading out) is refused and never read; a row whose file is missing is a
+  "file not found" row;
+- files in the folder that no manifest lists are read too, with inferred metadata. Walking
+  the folder skips hidden files and folders, manifests and other CSV/JSON sidecars, and
+  README/LICENSE/CHANGELOG files; documents of unsupported types (.docx, .doc, .odt, .rtf,
+  spreadsheets, slides, images, .md, .xml, .epub) get an "unsupported file type" row;
+- ``doc_id``: the manifest's, else the path relative to the corpus root without its suffix
+  (``us/us-fr-2017...``); when two files would share an id, each keeps its suffix
+  (``report.pdf``/``report.html``); a repeated manifest id gets ``~2``, ``~3``.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from framelens.errors import ConfigError, Errors
+
+MANIFEST_NAME = "manifest.csv"
+SUPPORTED: dict[str, str] = {
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".txt": "txt",
+}
+UNSUPPORTED_DOCUMENTS = {
+    ".doc",
+    ".docx",
+    ".odt",
+    ".rtf",
+    ".xls",
+    ".xlsx",
+    ".ods",
+    ".ppt",
+    ".pptx",
+    ".odp",
+    ".epub",
+    ".md",
+    ".markdown",
+    ".xml",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".tif",
+    ".tiff",
+    ".gif",
+    ".bmp",
+    ".webp",
+    ".msg",
+    ".eml",
+    ".wpd",
+    ".pages",
+}
+NOT_DOCUMENTS = {"readme", "license", "licence", "changelog", "copying", "notice", "authors"}
+FORMATS = ("pdf", "html", "txt")
+
+
+@dataclass
+class Item:
+    """One document to report on: where it is, how to read it, and what the manifest says."""
+
+    doc_id: str
+    path: str  # relative to the corpus root (posix), or the manifest's text when outside
+    abs_path: Path | None
+    format: str  # pdf|html|txt|other
+    manifest_row: dict[str, str] | None = None
+    manifest_columns: frozenset[str] = frozenset()
+    manifest: str | None = None
+    error: str | None = None  # set when the file must not or cannot be read
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CorpusPlan:
+    """The items of a corpus, its root folder and the manifests used."""
+
+    root: Path
+    items: list[Item]
+    manifests: list[str]
+    ignored: dict[str, int] = field(default_factory=dict)  # suffix -> files not documents
+
+
+def find_manifests(folder: str | os.PathLike) -> list[Path]:
+    """Every ``manifest.csv`` under ``folder`` (recursive, hidden folders skipped), deepest first.
+
+    >>> find_manifests("/nonexistent")
+    []
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        return []
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        if MANIFEST_NAME in filenames:
+            found.append(Path(dirpath) / MANIFEST_NAME)
+    return sorted(found, key=lambda p: (-len(p.relative_to(root).parts), str(p)))
+
+
+def read_manifest(path: str | os.PathLike) -> list[dict[str, str]]:
+    """Read a manifest CSV into a list of rows (every value a stripped string).
+
+    Raises ``ConfigError`` (E005/E006) when the file cannot be read or has no ``file`` column.
+    Header names are stripped and lower-cased; a UTF-8 BOM is accepted.
+    """
+    p = Path(path)
+    try:
+        with open(p, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            fields = [(f or "").strip().lower() for f in (reader.fieldnames or [])]
+            rows = []
+            for raw in reader:
+                row = {}
+                for key, value in zip(fields, raw.values(), strict=False):
+                    if key and key not in row:
+                        row[key] = (value or "").strip() if isinstance(value, str) else ""
+                rows.append(row)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ConfigError(Errors.E005.format(path=p, reason=exc)) from exc
+    if "file" not in fields:
+        raise ConfigError(Errors.E006.format(path=p))
+    return rows
+
+
+def manifest_columns(path: str | os.PathLike) -> frozenset[str]:
+    """The (lower-cased) column names of a manifest."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        header = next(csv.reader(fh), [])
+    return frozenset(h.strip().lower() for h in header if h.strip())
+
+
+def _format_of(path: str, declared: str | None = None) -> str:
+    if declared and declared.lower() in FORMATS:
+        return declared.lower()
+    return SUPPORTED.get(PurePosixPath(path).suffix.lower(), "other")
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _walk(root: Path) -> tuple[list[Path], dict[str, int]]:
+    files: list[Path] = []
+    ignored: Counter[str] = Counter()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__")))
+        for name in sorted(filenames):
+            if name.startswith((".", "~$")):
+                continue
+            p = Path(dirpath) / name
+            suffix = p.suffix.lower()
+            stem = p.stem.lower()
+            if suffix in SUPPORTED or (
+                suffix in UNSUPPORTED_DOCUMENTS and stem not in NOT_DOCUMENTS
+            ):
+                files.append(p)
+            else:
+                ignored[suffix or "(no suffix)"] += 1
+    return files, dict(sorted(ignored.items()))
+
+
+def _derived_id(rel: str) -> str:
+    p = PurePosixPath(rel)
+    return str(p.with_suffix("")) if p.suffix else str(p)
+
+
+def plan_corpus(
+    source: str | os.PathLike | list | tuple | None,
+    manifest: str | os.PathLike | None = None,
+    *,
+    use_manifest: bool = True,
+) -> CorpusPlan:
+    """List the documents of a corpus (see the module docstring).
+
+    ``source`` is a folder (walked recursively), one file, a list of files, or None with an
+    explicit ``manifest`` (the manifest's folder is then the corpus root). Raises
+    ``ConfigError`` when the folder does not exist.
+    """
+    explicit: list[Path] = []
+    if source is None:
+        if manifest is None:
+            raise ConfigError(Errors.E004.format(path=None))
+        root = Path(manifest).resolve().parent
+        folder = None
+    elif isinstance(source, (list, tuple)):
+        given = [Path(s) for s in source]
+        explicit = []
+        for p in given:  # folders in a list are walked
+            explicit += _walk(p)[0] if p.is_dir() else [p]
+        parents = [str(p.resolve() if p.is_dir() else p.resolve().parent) for p in given]
+        root = Path(os.path.commonpath(parents or [os.getcwd()]))
+        folder = None
+    else:
+        sp = Path(source)
+        if sp.is_dir():
+            root, folder = sp.resolve(), sp.resolve()
+        elif sp.exists():
+            explicit, root, folder = [sp], sp.resolve().parent, None
+        else:
+            raise ConfigError(Errors.E004.format(path=sp))
+
+    manifests: list[Path] = []
+    if manifest is not None:
+        manifests = [Path(manifest)]
+    elif use_manifest and folder is not None:
+        manifests = find_manifests(folder)
+
+    items: list[Item] = []
+    claimed: set[Path] = set()
+    for mpath in manifests:
+        rows = read_manifest(mpath)
+        columns = manifest_columns(mpath)
+        mdir = mpath.resolve().parent
+        for n, row in enumerate(rows, start=2):
+            file_text = row.get("file", "")
+            if not file_text:
+                rel = f"{_posix_rel(mpath, root)}#row{n}"
+                items.append(
+                    Item(
+                        row.get("doc_id") or rel,
+                        rel,
+                        None,
+                        "other",
+                        row,
+                        columns,
+                        str(mpath),
+                        error=Errors.W119.format(row=n, manifest=mpath.name),
+                    )
+                )
+                continue
+            target = mdir / file_text
+            if not _inside(target, root):
+                shown = PurePosixPath(file_text).as_posix()
+                items.append(
+                    Item(
+                        row.get("doc_id") or shown,
+                        shown,
+                        None,
+                        _format_of(shown, row.get("format")),
+                        row,
+                        columns,
+                        str(mpath),
+                        error=Errors.W111.format(file=file_text),
+                    )
+                )
+                continue
+            key = target.resolve()
+            if key in claimed:
+                continue
+            claimed.add(key)
+            rel = _posix_rel(target, root)
+            doc_id = row.get("doc_id") or _derived_id(rel)
+            item = Item(
+                doc_id, rel, target, _format_of(rel, row.get("format")), row, columns, str(mpath)
+            )
+            if not target.is_file():
+                item.error = Errors.W101
+            items.append(item)
+
+    ignored: dict[str, int] = {}
+    candidates: list[Path] = list(explicit)
+    if folder is not None:
+        walked, ignored = _walk(folder)
+        candidates += walked
+    manifest_paths = {m.resolve() for m in manifests}
+    for path in candidates:
+        key = path.resolve() if path.exists() else path.absolute()
+        if key in claimed or key in manifest_paths:
+            continue
+        claimed.add(key)
+        rel = _posix_rel(path, root)
+        item = Item(_derived_id(rel), rel, path, _format_of(rel))
+        if not path.is_file():
+            item.error = Errors.W101
+        items.append(item)
+    _unique_ids(items)
+    return CorpusPlan(
+        root=root, items=items, manifests=[str(m) for m in manifests], ignored=ignored
+    )
+
+
+def _posix_rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.absolute().as_posix()
+
+
+def _unique_ids(items: list[Item]) -> None:
+    """Make doc_ids unique: derived ids that collide keep their suffix; repeats get ~2, ~3."""
+    counts = Counter(it.doc_id for it in items)
+    for it in items:
+        if counts[it.doc_id] > 1 and not (it.manifest_row or {}).get("doc_id"):
+            it.doc_id = it.path
+    seen: Counter[str] = Counter()
+    for it in items:
+        seen[it.doc_id] += 1
+        if seen[it.doc_id] > 1:
+            it.doc_id = f"{it.doc_id}~{seen[it.doc_id]}"
+
+
+def manifest_summary(plan: CorpusPlan) -> dict[str, Any]:
+    """Counts for logs and run.json: documents, manifests, files ignored by suffix."""
+    return {
+        "root": str(plan.root),
+        "n_documents": len(plan.items),
+        "manifests": plan.manifests,
+        "ignored": plan.ignored,
+    }
