@@ -40,3 +40,29 @@ def gold_sentences() -> Path:
     if not path.exists():
         pytest.skip(f"gold sentences not found at {path}: set FRAMELENS_SHARED=/path/to/shared")
     return path
+
+
+def demo_config(out: Path):
+    """A RunConfig for the demo corpus with light settings (small bootstrap, few topic passes)."""
+    from framelens.config import RunConfig
+
+    cfg = RunConfig()
+    cfg.out = str(out)
+    cfg.extract.workers = 2
+    cfg.compare.n_boot = 300
+    cfg.compare.n_perm = 300
+    cfg.topics.k = 6
+    cfg.topics.n_seeds = 2
+    cfg.topics.passes = 5
+    cfg.topics.n_boot = 200
+    cfg.lexicon.n_boot = 200
+    return cfg
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """The whole pipeline run once on the built-in demo corpus (shared by several test files)."""
+    from framelens.pipeline import run
+
+    out = tmp_path_factory.mktemp("demo-run")
+    return run(demo_config(out), progress=False)

@@ -40,7 +40,7 @@ log = logging.getLogger("framelens")
 #: beside a checkout, as in CI).
 DEFAULT_GOLD_CANDIDATES = (
     Path.cwd() / ".." / "shared" / "validation" / "gold_sentences.csv",
-    Path(__file__).resolve().parents[3] / ".." / "shared" / "validation" / "gold_sentences.csv",
+    Path(__file__).resolve().parents[2].parent / "shared" / "validation" / "gold_sentences.csv",
 )
 
 
@@ -229,7 +229,9 @@ def _run_compare(result: RunResult, config: RunConfig, progress: bool) -> None:
 def _run_outputs(result: RunResult, config: RunConfig, progress: bool) -> None:
     from framelens.outputs.figures import write_figures
     from framelens.outputs.report import render_report
+    from framelens.outputs.tables import write_latex_tables
 
+    write_latex_tables(result.out_dir)
     write_figures(result.out_dir)
     render_report(result.out_dir)
 
