@@ -75,3 +75,12 @@ def test_corpus_hash_ignores_row_order_and_sees_content():
 def test_stable_view_drops_volatile_fields():
     rec = {"seed": 1, "timings": {"x": 1.0}, "timestamps": {}, "machine": {}}
     assert stable_view(rec) == {"seed": 1}
+
+
+def test_atomic_write_gives_ordinary_file_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        target = atomic_write_bytes(tmp_path / "r.html", b"x")
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644
