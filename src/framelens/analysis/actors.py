@@ -1,0 +1,228 @@
+"""Institutional actors named in sentences, with the frames of those sentences.
+
+The actor table is package data (``framelens/lexicons/actors/<version>/actors.csv``): canonical
+actor ids (INM, COMAR, SNDIF, ..., DHS, CBP, ICE, ..., UNHCR, UNICEF, IOM) with their aliases in
+both languages. Acronyms are matched on the word tokens as written (case-sensitive, whole
+token: "ICE" the agency, not "ice"); names are matched on lemmas like the framing lexicon.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from framelens.analysis.lexicon import fold
+from framelens.analysis.scoring import _END, TokenTrie, _doc_metadata, _languages, _tokenize
+from framelens.config import PreprocessConfig
+from framelens.errors import ConfigError, Errors
+from framelens.schemas.analysis import METADATA_COLUMNS
+
+ACTORS_DIR = Path(__file__).resolve().parents[1] / "lexicons" / "actors"
+ACTOR_COLUMNS = ["actor", "actor_country", "alias", "language", "match", "note"]
+_SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
+_CACHE: dict[tuple[str, str], pd.DataFrame] = {}
+
+
+def load_actors(
+    version: str = "latest", preprocess_config: PreprocessConfig | None = None
+) -> pd.DataFrame:
+    """Load the actor table; adds ``key`` (the alias lemmatised and folded, for names).
+
+    Returns one row per alias: actor, actor_country (US|MX|INTL), alias, language (en|es|any),
+    match (acronym|name), note, key.
+    """
+    from framelens.analysis.preprocess import lemmatize_terms
+
+    versions = sorted(
+        (p.name for p in ACTORS_DIR.iterdir() if p.is_dir() and _SEMVER.match(p.name)),
+        key=lambda v: tuple(int(x) for x in v.split(".")),
+    )
+    v = versions[-1] if version == "latest" and versions else version
+    if v not in versions:
+        raise ConfigError(Errors.E009.format(version=version, available=", ".join(versions)))
+    key = (v, repr(preprocess_config))
+    if key in _CACHE:
+        return _CACHE[key]
+    path = ACTORS_DIR / v / "actors.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    bad = (
+        set(ACTOR_COLUMNS) - set(df.columns)
+        or not df["actor_country"].isin(["US", "MX", "INTL"]).all()
+        or not df["match"].isin(["acronym", "name"]).all()
+        or not df["language"].isin(["en", "es", "any"]).all()
+    )
+    if bad:
+        raise ConfigError(Errors.E020.format(path=path, reason="columns or values out of range"))
+    df = df[ACTOR_COLUMNS].copy()
+    df["key"] = df["alias"]
+    for lang in ("en", "es"):
+        m = (df["match"] == "name") & df["language"].isin([lang, "any"])
+        if lang == "en":  # "any" names are lemmatised with the English pipeline and again below
+            pass
+        df.loc[m & (df["language"] == lang), "key"] = [
+            fold(x)
+            for x in lemmatize_terms(
+                df.loc[m & (df["language"] == lang), "alias"].tolist(), lang, preprocess_config
+            )
+        ]
+    any_names = (df["match"] == "name") & (df["language"] == "any")
+    df["key_es"] = df["key"]
+    if any_names.any():
+        aliases = df.loc[any_names, "alias"].tolist()
+        df.loc[any_names, "key"] = [
+            fold(x) for x in lemmatize_terms(aliases, "en", preprocess_config)
+        ]
+        df.loc[any_names, "key_es"] = [
+            fold(x) for x in lemmatize_terms(aliases, "es", preprocess_config)
+        ]
+    df.attrs["version"] = v
+    _CACHE[key] = df
+    return df
+
+
+def _positions(
+    values, entries: dict[tuple[str, ...], str], normalize
+) -> tuple[list[int], list[str]]:
+    """(sentence index, actor) for every leftmost-longest match of ``entries`` in ``values``."""
+    out_s: list[int] = []
+    out_a: list[str] = []
+    if not entries:
+        return out_s, out_a
+    trie = TokenTrie()
+    for toks, actor in entries.items():
+        trie.add(toks, actor)
+    codes, vocab, counts = _tokenize(values)
+    if not len(codes):
+        return out_s, out_a
+    norm = [normalize(t) for t in vocab]
+    first = np.fromiter((t in trie.root for t in norm), bool, len(norm))
+    cands = np.flatnonzero(first[codes])
+    if not len(cands):
+        return out_s, out_a
+    ends = np.cumsum(counts)
+    sent_of = np.searchsorted(ends, cands, side="right").tolist()
+    ends_l = ends.tolist()
+    last_end = -1
+    for i, s in zip(cands.tolist(), sent_of, strict=False):
+        if i < last_end:
+            continue
+        node, j, best = trie.root[norm[codes[i]]], i + 1, None
+        if _END in node:
+            best = (j, node[_END][0])
+        while j < ends_l[s]:
+            node = node.get(norm[codes[j]])
+            if node is None:
+                break
+            j += 1
+            if _END in node:
+                best = (j, node[_END][0])
+        if best is not None:
+            out_s.append(s)
+            out_a.append(best[1])
+            last_end = best[0]
+    return out_s, out_a
+
+
+def find_actors(
+    sentences: pd.DataFrame,
+    sentence_frames: pd.DataFrame,
+    documents: pd.DataFrame | None = None,
+    *,
+    actors: pd.DataFrame | None = None,
+    validate: bool = True,
+) -> pd.DataFrame:
+    """Find institutional actors in sentences and attach the frames of those sentences.
+
+    Parameters
+    ----------
+    sentences : DataFrame
+        The ``sentences`` table (needs doc_id, sent_id, tokens, lemmas; language from a
+        ``language`` column or from ``documents``).
+    sentence_frames : DataFrame
+        ``FrameScores.sentence_frames`` for the same sentences.
+    documents : DataFrame, optional
+        Metadata (country, language, administration, date, issuer, doc_type) to carry along.
+    actors : DataFrame, optional
+        An actor table (``load_actors()`` by default).
+    validate : bool, default True
+        Check the output against the ``actors`` schema.
+
+    Returns
+    -------
+    DataFrame
+        ``actors``: one row per actor named in a sentence: doc_id, sent_id, actor,
+        actor_country, humanitarian, security, cooperation (the sentence carries at least one
+        counted hit of the frame), country, language, administration, date, issuer, doc_type.
+        Sorted by doc_id, sent_id, actor.
+    """
+    from framelens.schemas import validate as check
+
+    table = actors if actors is not None else load_actors()
+    country_of = dict(zip(table["actor"], table["actor_country"], strict=False))
+    langs = _languages(sentences, documents)
+    found_rows: list[int] = []
+    found_actor: list[str] = []
+    for lang in ("en", "es"):
+        idx = np.flatnonzero(langs == lang)
+        if not len(idx):
+            continue
+        t = table[table["language"].isin([lang, "any"])]
+        acr = {
+            (a,): act
+            for a, act in zip(
+                t.loc[t["match"] == "acronym", "alias"],
+                t.loc[t["match"] == "acronym", "actor"],
+                strict=False,
+            )
+        }
+        key_col = "key" if lang == "en" else "key_es"
+        names = {
+            tuple(k.split()): act
+            for k, act in zip(
+                t.loc[t["match"] == "name", key_col],
+                t.loc[t["match"] == "name", "actor"],
+                strict=False,
+            )
+            if k
+        }
+        for col, entries, normalize in (("tokens", acr, str), ("lemmas", names, fold)):
+            if col not in sentences.columns:
+                continue
+            values = sentences[col].iloc[idx] if len(idx) < len(sentences) else sentences[col]
+            s_l, a_l = _positions(values, entries, normalize)
+            found_rows.extend(idx[np.asarray(s_l, dtype=np.int64)].tolist())
+            found_actor.extend(a_l)
+    hits = pd.DataFrame({"row": np.asarray(found_rows, dtype=np.int64), "actor": found_actor})
+    hits = hits.drop_duplicates().reset_index(drop=True)
+    hits["doc_id"] = sentences["doc_id"].to_numpy(dtype=object)[hits["row"].to_numpy()]
+    hits["sent_id"] = sentences["sent_id"].to_numpy(dtype=np.int64)[hits["row"].to_numpy()]
+    hits["actor_country"] = hits["actor"].map(country_of)
+    sf = sentence_frames[
+        ["doc_id", "sent_id", "hits_humanitarian", "hits_security", "hits_cooperation"]
+    ]
+    out = hits.merge(sf, on=["doc_id", "sent_id"], how="left")
+    for f in ("humanitarian", "security", "cooperation"):
+        out[f] = out[f"hits_{f}"].fillna(0).to_numpy() > 0
+    lang_of_doc = dict(zip(sentences["doc_id"].tolist(), langs.tolist(), strict=False))
+    meta = _doc_metadata(sorted(set(out["doc_id"])), documents, lang_of_doc)
+    out = out.merge(meta, on="doc_id", how="left")
+    cols = [
+        "doc_id",
+        "sent_id",
+        "actor",
+        "actor_country",
+        "humanitarian",
+        "security",
+        "cooperation",
+        *METADATA_COLUMNS,
+    ]
+    out = (
+        out[cols].sort_values(["doc_id", "sent_id", "actor"], kind="stable").reset_index(drop=True)
+    )
+    for c in ("doc_id", "actor", "actor_country", *METADATA_COLUMNS):
+        out[c] = out[c].astype("str")
+    out["sent_id"] = out["sent_id"].astype("int64")
+    return check(out, "actors") if validate else out

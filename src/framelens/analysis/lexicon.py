@@ -1,0 +1,345 @@
+"""The bilingual framing lexicon: versioned package data, loaded into a ``Lexicon`` object.
+
+A lexicon version is a folder ``framelens/lexicons/framing/<MAJOR.MINOR.PATCH>/`` holding
+
+- ``en.csv``, ``es.csv``: term, frame, subframe, match (``lemma`` | ``phrase``), requires, note;
+- ``context.csv``: language, context, term, note (the context sets named in ``requires``);
+- ``lexicon.yaml``: version, frames and subframes, negators per language, matching rules;
+- ``README.md`` (the matching rules in prose) and ``CHANGELOG.md``.
+
+Terms are written in natural forms ("unaccompanied children", "estaciones migratorias") and are
+lemmatised on loading with the same spaCy pipeline as the sentences (``lemmatize_terms``), so
+that "detained", "detains" and "detain" all meet the lemma ``detain``. Matching rules are in
+``framelens.analysis.scoring`` and ``docs/lexicon.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from framelens.config import PreprocessConfig
+from framelens.errors import ConfigError, Errors
+
+FRAMING_DIR = Path(__file__).resolve().parents[1] / "lexicons" / "framing"
+FRAMES = ("humanitarian", "security", "cooperation")
+#: Frame of "blocker" entries: names that contain frame words but frame nothing by themselves
+#: ("Customs and Border Protection", "Ley de Seguridad Nacional"). They are matched like any
+#: entry, so they consume their tokens (longest match), and are counted nowhere.
+BLOCKER = "none"
+TERM_COLUMNS = ["term", "frame", "subframe", "match", "requires", "note"]
+_SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+
+# Accent folding: every Latin letter with a diacritic -> its base letter (á->a, ñ->n, ü->u).
+_FOLD = {}
+for _cp in range(0xC0, 0x250):
+    import unicodedata as _ud
+
+    _base = _ud.normalize("NFD", chr(_cp))[0]
+    if _base != chr(_cp) and _base.isascii() and _base.isalpha():
+        _FOLD[_cp] = _base
+FOLD_TABLE = str.maketrans(_FOLD)
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip diacritics from Latin letters ("Migración" -> "migracion")."""
+    return text.lower().translate(FOLD_TABLE)
+
+
+def available_versions() -> list[str]:
+    """Lexicon versions shipped with the package, in semantic-version order."""
+    if not FRAMING_DIR.exists():
+        return []
+    found = [p.name for p in FRAMING_DIR.iterdir() if p.is_dir() and _SEMVER.match(p.name)]
+    return sorted(found, key=lambda v: tuple(int(x) for x in v.split(".")))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """A loaded framing lexicon with its matching parameters.
+
+    Attributes
+    ----------
+    version : str
+        Semantic version (folder name), written into every score table.
+    terms : DataFrame
+        One row per entry: language, term (as written), frame, subframe, match
+        (``lemma``: one token; ``phrase``: a contiguous multi-token sequence), requires (a
+        context set name or ""), note, lemmas (the term lemmatised), key (lemmas accent-folded:
+        what is matched).
+    contexts : DataFrame
+        language, context, term, lemmas, key: the context sets that ``requires`` names.
+    negators : dict
+        language -> tuple of negator keys (accent-folded lemmas; "no", "not", "sin", ...).
+    subframes : dict
+        frame -> tuple of subframe names.
+    case_sensitive, fold_accents, longest_match : bool
+        Matching parameters (fixed: False, True, True; recorded for the run record).
+    count_headings : bool
+        Whether a hit written all in capitals (a heading or title) counts; from
+        ``lexicon.yaml`` (``matching.count_headings``, default True; False from 2.0.0).
+    path : Path
+        Folder the lexicon was read from.
+    """
+
+    version: str
+    terms: pd.DataFrame
+    contexts: pd.DataFrame
+    negators: dict[str, tuple[str, ...]]
+    subframes: dict[str, tuple[str, ...]]
+    frames: tuple[str, ...] = FRAMES
+    case_sensitive: bool = False
+    fold_accents: bool = True
+    longest_match: bool = True
+    count_headings: bool = True
+    path: Path | None = None
+    _compiled: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted(self.terms["language"].unique().tolist())
+
+    def describe(self) -> dict:
+        """Matching parameters and counts, for ``run.json``."""
+        counts = self.terms.groupby(["language", "frame"]).size()
+        return {
+            "version": self.version,
+            "case_sensitive": self.case_sensitive,
+            "fold_accents": self.fold_accents,
+            "longest_match": self.longest_match,
+            "count_headings": self.count_headings,
+            "overlap": "counted once (leftmost-longest, non-overlapping)",
+            "negators": {k: list(v) for k, v in self.negators.items()},
+            "n_terms": {f"{lang}/{fr}": int(n) for (lang, fr), n in counts.items()},
+        }
+
+
+def _resolve(version: str) -> str:
+    versions = available_versions()
+    if version == "latest":
+        if not versions:
+            raise ConfigError(Errors.E009.format(version=version, available="none"))
+        return versions[-1]
+    if version not in versions:
+        raise ConfigError(Errors.E009.format(version=version, available=", ".join(versions)))
+    return version
+
+
+def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(Errors.E020.format(path=path, reason=exc)) from exc
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ConfigError(Errors.E020.format(path=path, reason=f"missing columns {missing}"))
+    return df[columns].apply(lambda s: s.str.strip())
+
+
+def load_lexicon(
+    version: str = "latest", preprocess_config: PreprocessConfig | None = None
+) -> Lexicon:
+    """Load a framing lexicon shipped with framelens and lemmatise its terms.
+
+    Parameters
+    ----------
+    version : str, default "latest"
+        A folder under ``framelens/lexicons/framing`` ("1.2.0"), or "latest" (highest).
+    preprocess_config : PreprocessConfig, optional
+        The preprocessing configuration of the sentences to be scored: terms are lemmatised
+        with the same pipeline (``load_nlp``).
+
+    Returns
+    -------
+    Lexicon
+
+    Raises
+    ------
+    ConfigError
+        E009 when the version does not exist, E020 when a file breaks the format (unknown
+        frame or subframe, a ``lemma`` entry of several tokens, an unknown context set).
+
+    Examples
+    --------
+    >>> lex = load_lexicon()
+    >>> sorted(lex.terms["frame"].unique())
+    ['cooperation', 'humanitarian', 'none', 'security']
+    """
+    v = _resolve(version)
+    cache_key = (v, repr(preprocess_config))
+    if cache_key in _CACHE:
+        return _CACHE[cache_key]
+    folder = FRAMING_DIR / v
+    meta_path = folder / "lexicon.yaml"
+    try:
+        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(Errors.E020.format(path=meta_path, reason=exc)) from exc
+    if str(meta.get("version")) != v:
+        raise ConfigError(
+            Errors.E020.format(
+                path=meta_path, reason=f"version {meta.get('version')} != folder {v}"
+            )
+        )
+    subframes = {fr: tuple(meta["frames"][fr]) for fr in FRAMES}
+    contexts = _read_csv(folder / "context.csv", ["language", "context", "term", "note"])
+    terms = {lang: _read_csv(folder / f"{lang}.csv", TERM_COLUMNS) for lang in ("en", "es")}
+    lex = build_lexicon(
+        terms,
+        contexts=contexts,
+        negators={lang: list(meta["negators"][lang]) for lang in ("en", "es")},
+        subframes=subframes,
+        version=v,
+        preprocess_config=preprocess_config,
+        path=folder,
+        count_headings=bool((meta.get("matching") or {}).get("count_headings", True)),
+    )
+    _CACHE[cache_key] = lex
+    return lex
+
+
+def build_lexicon(
+    terms: dict[str, pd.DataFrame],
+    *,
+    contexts: pd.DataFrame | None = None,
+    negators: dict[str, list[str]] | None = None,
+    subframes: dict[str, tuple[str, ...]] | None = None,
+    version: str = "custom",
+    preprocess_config: PreprocessConfig | None = None,
+    path: Path | None = None,
+    count_headings: bool = True,
+) -> Lexicon:
+    """Build a ``Lexicon`` from tables (what ``load_lexicon`` does with the package files).
+
+    Parameters
+    ----------
+    terms : dict
+        language -> DataFrame with columns term, frame, subframe, match (lemma|phrase), and
+        optionally requires (context set names joined by "|") and note.
+    contexts : DataFrame, optional
+        language, context, term (and note): the context sets named in ``requires``.
+    negators : dict, optional
+        language -> negator words (default: none, so nothing is marked negated).
+    subframes : dict, optional
+        frame -> allowed subframes (default: whatever the terms use).
+    version : str
+        Written into every output table.
+    count_headings : bool, default True
+        Whether hits written all in capitals (headings) count.
+
+    Returns
+    -------
+    Lexicon
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> lex = build_lexicon({"en": pd.DataFrame({"term": ["border wall"], "frame": ["security"],
+    ...     "subframe": ["border_control_deterrence"], "match": ["phrase"]})})
+    >>> lex.terms[["term", "key"]].to_dict("records")
+    [{'term': 'border wall', 'key': 'border wall'}]
+    """
+    from framelens.analysis.preprocess import lemmatize_terms
+
+    contexts = (
+        contexts.copy()
+        if contexts is not None
+        else pd.DataFrame({c: pd.Series([], dtype=str) for c in ("language", "context", "term")})
+    )
+    if "note" not in contexts.columns:
+        contexts["note"] = ""
+    frames = []
+    for lang, df in sorted(terms.items()):
+        where = path / f"{lang}.csv" if path else f"<terms {lang}>"
+        df = df.copy()
+        for col in ("requires", "note"):
+            if col not in df.columns:
+                df[col] = ""
+        df = df[TERM_COLUMNS].fillna("")
+        bad = df[~df["frame"].isin([*FRAMES, BLOCKER])]
+        if len(bad):
+            raise ConfigError(
+                Errors.E020.format(path=where, reason=f"unknown frame {bad.iloc[0].frame!r}")
+            )
+        if subframes is not None:
+            allowed = {**subframes, BLOCKER: ("name",)}
+            for row in df.itertuples():
+                if row.subframe not in allowed[row.frame]:
+                    reason = (
+                        f"subframe {row.subframe!r} is not listed for {row.frame} in lexicon.yaml"
+                    )
+                    raise ConfigError(Errors.E020.format(path=where, reason=reason))
+        if not df["match"].isin(["lemma", "phrase"]).all():
+            raise ConfigError(
+                Errors.E020.format(path=where, reason="match must be lemma or phrase")
+            )
+        known = set(contexts.loc[contexts["language"] == lang, "context"])
+        named = {name for req in df["requires"] for name in req.split("|") if name}
+        unknown = named - known
+        if unknown:
+            raise ConfigError(
+                Errors.E020.format(path=where, reason=f"unknown context {sorted(unknown)}")
+            )
+        df.insert(0, "language", lang)
+        df["lemmas"] = lemmatize_terms(df["term"].tolist(), lang, preprocess_config)
+        n_tok = df["lemmas"].str.split().str.len()
+        wrong = df[
+            (n_tok == 0)
+            | ((df["match"] == "lemma") & (n_tok != 1))
+            | ((df["match"] == "phrase") & (n_tok < 2))
+        ]
+        if len(wrong):
+            r = wrong.iloc[0]
+            reason = (
+                f"term {r.term!r} lemmatises to {r.lemmas!r}, which does not fit match={r.match}"
+            )
+            raise ConfigError(Errors.E020.format(path=where, reason=reason))
+        frames.append(df)
+    all_terms = pd.concat(frames, ignore_index=True)
+    all_terms["key"] = all_terms["lemmas"].map(fold)
+    dup = all_terms[all_terms.duplicated(["language", "key"], keep=False)]
+    if len(dup):
+        clash = dup.groupby(["language", "key"])["frame"].nunique()
+        if (clash > 1).any():
+            (lang, key) = clash[clash > 1].index[0]
+            raise ConfigError(
+                Errors.E020.format(
+                    path=path or "<terms>", reason=f"{lang} key {key!r} is listed under two frames"
+                )
+            )
+        all_terms = all_terms.drop_duplicates(["language", "key"], keep="first").reset_index(
+            drop=True
+        )
+    ctx_parts = []
+    for lang in sorted(set(contexts["language"])):
+        c = contexts[contexts["language"] == lang].copy()
+        c["lemmas"] = lemmatize_terms(c["term"].tolist(), lang, preprocess_config)
+        ctx_parts.append(c)
+    contexts = pd.concat(ctx_parts, ignore_index=True) if ctx_parts else contexts.assign(lemmas="")
+    contexts["key"] = contexts["lemmas"].map(fold)
+    neg = {}
+    for lang, words in (negators or {}).items():
+        lem = lemmatize_terms([str(w) for w in words], lang, preprocess_config)
+        neg[lang] = tuple(sorted({fold(w) for w in lem if w and " " not in w}))
+    if subframes is None:
+        subframes = {
+            fr: tuple(sorted(set(all_terms.loc[all_terms["frame"] == fr, "subframe"])))
+            for fr in FRAMES
+        }
+    subframes = {**subframes, BLOCKER: ("name",)}
+    return Lexicon(
+        version=version,
+        terms=all_terms,
+        contexts=contexts,
+        negators=neg,
+        subframes=subframes,
+        path=path,
+        count_headings=count_headings,
+    )
+
+
+_CACHE: dict[tuple[str, str], Lexicon] = {}

@@ -1,0 +1,406 @@
+"""Validation of the framing lexicon against hand-coded sentences (precision, recall, F1, alpha).
+
+Protocol (``docs/lexicon.md``, section *Validation*):
+
+- Each gold sentence is preprocessed as a one-sentence document with the run's pipeline and
+  scored with the lexicon; if the sentencizer cuts it in two, the hits of the pieces are summed,
+  so the unit stays the coded sentence.
+- Prediction rule: a sentence carries a frame when it has at least one counted hit of that frame
+  (with the default ``count_negated=True`` a negated hit counts, as the codebook codes a negated
+  frame as present).
+- Precision, recall and F1 per language and frame (and over both languages, ``all``), with 95%
+  percentile bootstrap intervals from ``n_boot`` resamples of sentences (seeded, one set of
+  resamples per language shared by the frames). F1 is 0 when there is no true positive.
+- Krippendorff's alpha (nominal, ``krippendorff`` package) between the lexicon and the gold
+  codes, beside the alpha between the two human coders of the gold file: the ceiling.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from framelens.analysis.lexicon import Lexicon, load_lexicon
+from framelens.config import LexiconConfig, PreprocessConfig
+from framelens.errors import ConfigError, Errors
+
+GOLD_FRAMES = ("humanitarian", "security")
+_GOLD_REQUIRED = ["sent_id", "language", "text", "humanitarian", "security"]
+
+
+@dataclass
+class LexiconValidation:
+    """Result of ``validate_lexicon``.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per language (en, es, all) x frame: language, frame, n, n_positive,
+        n_predicted, precision, precision_low, precision_high, recall, recall_low, recall_high,
+        f1, f1_low, f1_high, alpha_lexicon, alpha_coders, lexicon_version.
+    confusion : DataFrame
+        language, frame, tp, fp, fn, tn, lexicon_version.
+    misclassified : DataFrame
+        One row per wrong sentence x frame: sent_id, doc_id, language, frame, gold, predicted,
+        error (fp|fn), text, matched_terms, lexicon_version.
+    predictions : DataFrame
+        One row per gold sentence: sent_id, doc_id, language, gold_* and pred_* per frame,
+        hits_* and matched_terms.
+    lexicon_version : str
+    n_boot, seed : int
+    """
+
+    table: pd.DataFrame
+    confusion: pd.DataFrame
+    misclassified: pd.DataFrame
+    predictions: pd.DataFrame
+    lexicon_version: str
+    n_boot: int
+    seed: int
+
+    def summary(self) -> str:
+        """The validation table as text (F1 with its 95% interval, alpha beside the coders')."""
+        lines = [
+            f"Lexicon {self.lexicon_version} against hand-coded sentences "
+            f"(95% bootstrap intervals, {self.n_boot} resamples, seed {self.seed})",
+            f"{'language':<8} {'frame':<13} {'n':>4} {'pos':>4} {'pred':>4}  "
+            f"{'precision':<19} {'recall':<19} {'F1':<19} {'alpha':>6} {'coders':>6}",
+        ]
+
+        def ci(row, m):
+            return f"{row[m]:.3f} [{row[m + '_low']:.3f}, {row[m + '_high']:.3f}]"
+
+        for _, r in self.table.iterrows():
+            lines.append(
+                f"{r['language']:<8} {r['frame']:<13} {r['n']:>4} {r['n_positive']:>4} "
+                f"{r['n_predicted']:>4}  {ci(r, 'precision'):<19} {ci(r, 'recall'):<19} "
+                f"{ci(r, 'f1'):<19} {r['alpha_lexicon']:>6.3f} {r['alpha_coders']:>6.3f}"
+            )
+        return "\n".join(lines)
+
+
+def read_gold(gold: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
+    """Read and check a gold file (path or DataFrame); returns a copy with the needed columns."""
+    if isinstance(gold, pd.DataFrame):
+        df, where = gold.copy(), "<DataFrame>"
+    else:
+        where = str(gold)
+        if not os.path.exists(gold):
+            raise ConfigError(Errors.E010.format(path=gold))
+        df = pd.read_csv(gold, dtype={"sent_id": str, "doc_id": str}, keep_default_na=False)
+    missing = [c for c in _GOLD_REQUIRED if c not in df.columns]
+    if missing:
+        raise ConfigError(Errors.E022.format(path=where, missing=missing))
+    if "doc_id" not in df.columns:
+        df["doc_id"] = None
+    for f in GOLD_FRAMES:
+        df[f] = pd.to_numeric(df[f]).astype("int64")
+    df["sent_id"] = df["sent_id"].astype(str)
+    return df.reset_index(drop=True)
+
+
+def split_gold(
+    gold: str | os.PathLike | pd.DataFrame, frac: float = 0.5, seed: int = 0
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split gold sentences by document into a development part and a held-out part.
+
+    Within each language the documents are shuffled with ``numpy.random.default_rng(seed)``
+    and the first ``round(frac * n_documents)`` go to the development part, so no document
+    contributes sentences to both parts.
+
+    Returns
+    -------
+    dev, held_out : DataFrame
+    """
+    df = read_gold(gold)
+    rng = np.random.default_rng(seed)
+    dev_docs: set[str] = set()
+    for lang in sorted(df["language"].unique()):
+        docs = np.array(sorted(df.loc[df["language"] == lang, "doc_id"].astype(str).unique()))
+        perm = rng.permutation(len(docs))
+        dev_docs |= set(docs[perm[: int(round(frac * len(docs)))]].tolist())
+    in_dev = df["doc_id"].astype(str).isin(dev_docs)
+    return df[in_dev].reset_index(drop=True), df[~in_dev].reset_index(drop=True)
+
+
+def predict_gold(
+    gold: str | os.PathLike | pd.DataFrame,
+    lexicon: Lexicon | None = None,
+    *,
+    config: LexiconConfig | None = None,
+    preprocess_config: PreprocessConfig | None = None,
+) -> pd.DataFrame:
+    """Score each gold sentence with the lexicon (see the module docstring for the rule).
+
+    Returns one row per gold sentence: sent_id, doc_id, language, text, gold_humanitarian,
+    gold_security, hits_* and pred_* per frame, matched_terms ("frame:term; ...").
+    """
+    from framelens.analysis.preprocess import preprocess
+    from framelens.analysis.scoring import score_frames
+
+    g = read_gold(gold)
+    lexicon = lexicon or load_lexicon(preprocess_config=preprocess_config)
+    config = config or LexiconConfig()
+    docs = pd.DataFrame(
+        {
+            "doc_id": g["sent_id"].astype(str),
+            "language": g["language"].astype(str),
+            "text": g["text"].astype(str),
+            "status": "ok",
+        }
+    )
+    sents = preprocess(docs, preprocess_config)
+    sents = sents.assign(
+        language=sents["doc_id"].map(dict(zip(docs["doc_id"], docs["language"], strict=False)))
+    )
+    fs = score_frames(sents, lexicon, config=config, validate=False)
+    hits = fs.sentence_frames.groupby("doc_id")[[f"hits_{f}" for f in GOLD_FRAMES]].sum()
+    m = fs.matches
+    terms = (
+        (
+            m["frame"]
+            + ":"
+            + m["term"]
+            + m["negated"].map({True: "(neg)", False: ""})
+            + m["counted"].map({True: "", False: "(not counted)"})
+        )
+        .groupby(m["doc_id"])
+        .agg("; ".join)
+    )
+    out = pd.DataFrame(
+        {
+            "sent_id": g["sent_id"],
+            "doc_id": g["doc_id"],
+            "language": g["language"],
+            "text": g["text"],
+        }
+    )
+    for f in GOLD_FRAMES:
+        out[f"gold_{f}"] = g[f].to_numpy()
+        h = out["sent_id"].map(hits[f"hits_{f}"]).fillna(0).astype("int64")
+        out[f"hits_{f}"] = h
+        out[f"pred_{f}"] = (h >= 1).astype("int64")
+    out["matched_terms"] = out["sent_id"].map(terms).fillna("").astype(str)
+    return out
+
+
+def _alpha(a: np.ndarray, b: np.ndarray) -> float:
+    import krippendorff
+
+    data = np.vstack([a, b]).astype(float)
+    if len(np.unique(data)) < 2:
+        return float("nan")
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+
+
+def _prf(tp, fp, fn):
+    tp, fp, fn = (np.asarray(x, dtype=float) for x in (tp, fp, fn))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(tp + fp > 0, tp / (tp + fp), np.nan)
+        recall = np.where(tp + fn > 0, tp / (tp + fn), np.nan)
+        f1 = np.where(2 * tp + fp + fn > 0, 2 * tp / (2 * tp + fp + fn), np.nan)
+    return precision, recall, f1
+
+
+def metrics_table(
+    predictions: pd.DataFrame,
+    *,
+    gold: pd.DataFrame | None = None,
+    seed: int = 0,
+    n_boot: int = 1000,
+    lexicon_version: str = "",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Precision/recall/F1 with bootstrap intervals and alphas from a predictions table.
+
+    ``predictions`` needs language, gold_<frame>, pred_<frame>; ``gold`` (optional) the
+    coder_a_<frame>/coder_b_<frame> columns for the coders' alpha, row-aligned.
+    Returns ``(table, confusion)``.
+    """
+    rng = np.random.default_rng(seed)
+    rows, conf = [], []
+    langs = sorted(predictions["language"].unique().tolist())
+    for lang in [*langs, "all"]:
+        mask = (
+            np.ones(len(predictions), bool)
+            if lang == "all"
+            else (predictions["language"] == lang).to_numpy()
+        )
+        n = int(mask.sum())
+        idx = rng.integers(0, n, size=(n_boot, n)) if n_boot > 0 and n > 0 else None
+        for f in GOLD_FRAMES:
+            y = predictions.loc[mask, f"gold_{f}"].to_numpy(dtype=np.int64)
+            p = predictions.loc[mask, f"pred_{f}"].to_numpy(dtype=np.int64)
+            tp, fp = int(((y == 1) & (p == 1)).sum()), int(((y == 0) & (p == 1)).sum())
+            fn, tn = int(((y == 1) & (p == 0)).sum()), int(((y == 0) & (p == 0)).sum())
+            prec, rec, f1 = (float(x) for x in _prf(tp, fp, fn))
+            if idx is not None:
+                yb, pb = y[idx], p[idx]
+                bp, br, bf = _prf(
+                    ((yb == 1) & (pb == 1)).sum(1),
+                    ((yb == 0) & (pb == 1)).sum(1),
+                    ((yb == 1) & (pb == 0)).sum(1),
+                )
+                ci = {}
+                for name, arr in (("precision", bp), ("recall", br), ("f1", bf)):
+                    ok = arr[~np.isnan(arr)]
+                    lo, hi = np.percentile(ok, [2.5, 97.5]) if len(ok) else (np.nan, np.nan)
+                    ci[name] = (float(lo), float(hi))
+            else:
+                ci = {k: (np.nan, np.nan) for k in ("precision", "recall", "f1")}
+            alpha_coders = np.nan
+            if (
+                gold is not None
+                and f"coder_a_{f}" in gold.columns
+                and f"coder_b_{f}" in gold.columns
+            ):
+                alpha_coders = _alpha(
+                    gold.loc[mask, f"coder_a_{f}"].to_numpy(),
+                    gold.loc[mask, f"coder_b_{f}"].to_numpy(),
+                )
+            rows.append(
+                {
+                    "language": lang,
+                    "frame": f,
+                    "n": n,
+                    "n_positive": int(y.sum()),
+                    "n_predicted": int(p.sum()),
+                    "precision": prec,
+                    "precision_low": ci["precision"][0],
+                    "precision_high": ci["precision"][1],
+                    "recall": rec,
+                    "recall_low": ci["recall"][0],
+                    "recall_high": ci["recall"][1],
+                    "f1": f1,
+                    "f1_low": ci["f1"][0],
+                    "f1_high": ci["f1"][1],
+                    "alpha_lexicon": _alpha(y, p),
+                    "alpha_coders": alpha_coders,
+                    "lexicon_version": lexicon_version,
+                }
+            )
+            conf.append(
+                {
+                    "language": lang,
+                    "frame": f,
+                    "tp": tp,
+                    "fp": fp,
+                    "fn": fn,
+                    "tn": tn,
+                    "lexicon_version": lexicon_version,
+                }
+            )
+    table = pd.DataFrame(rows)
+    confusion = pd.DataFrame(conf)
+    for df in (table, confusion):
+        for c in ("language", "frame", "lexicon_version"):
+            df[c] = df[c].astype("str")
+    return table, confusion
+
+
+def validate_lexicon(
+    gold: str | os.PathLike | pd.DataFrame,
+    lexicon: Lexicon | None = None,
+    *,
+    config: LexiconConfig | None = None,
+    preprocess_config: PreprocessConfig | None = None,
+    seed: int = 0,
+    n_boot: int = 1000,
+) -> LexiconValidation:
+    """Validate the framing lexicon against hand-coded sentences.
+
+    Parameters
+    ----------
+    gold : path or DataFrame
+        ``gold_sentences.csv`` (columns sent_id, doc_id, language, text, humanitarian,
+        security and, for the coders' alpha, coder_a_*/coder_b_*).
+    lexicon : Lexicon, optional
+        Default: ``load_lexicon(config.version)``.
+    config : LexiconConfig, optional
+        Negation window and ``count_negated`` used for scoring (default: the defaults).
+    preprocess_config : PreprocessConfig, optional
+        The spaCy pipeline used for the gold sentences (and the terms).
+    seed : int, default 0
+        Seed of the bootstrap (``numpy.random.default_rng``).
+    n_boot : int, default 1000
+        Bootstrap resamples of sentences.
+
+    Returns
+    -------
+    LexiconValidation
+        ``.table`` (schema ``lexicon_validation``), ``.confusion``, ``.misclassified``,
+        ``.predictions``, ``.summary()``.
+
+    Examples
+    --------
+    >>> v = validate_lexicon("../shared/validation/gold_sentences.csv")  # doctest: +SKIP
+    >>> print(v.summary())  # doctest: +SKIP
+    """
+    from framelens.schemas import validate as check
+
+    config = config or LexiconConfig()
+    g = read_gold(gold)
+    lexicon = lexicon or load_lexicon(config.version, preprocess_config)
+    pred = predict_gold(g, lexicon, config=config, preprocess_config=preprocess_config)
+    table, confusion = metrics_table(
+        pred, gold=g, seed=seed, n_boot=n_boot, lexicon_version=lexicon.version
+    )
+    wrong = []
+    for f in GOLD_FRAMES:
+        bad = pred[pred[f"gold_{f}"] != pred[f"pred_{f}"]]
+        for r in bad.itertuples():
+            terms = "; ".join(t for t in r.matched_terms.split("; ") if t.startswith(f + ":"))
+            wrong.append(
+                {
+                    "sent_id": r.sent_id,
+                    "doc_id": r.doc_id,
+                    "language": r.language,
+                    "frame": f,
+                    "gold": int(getattr(r, f"gold_{f}")),
+                    "predicted": int(getattr(r, f"pred_{f}")),
+                    "error": "fn" if getattr(r, f"gold_{f}") == 1 else "fp",
+                    "text": r.text,
+                    "matched_terms": terms,
+                    "lexicon_version": lexicon.version,
+                }
+            )
+    cols = [
+        "sent_id",
+        "doc_id",
+        "language",
+        "frame",
+        "gold",
+        "predicted",
+        "error",
+        "text",
+        "matched_terms",
+        "lexicon_version",
+    ]
+    mis = pd.DataFrame(wrong, columns=cols)
+    mis = mis.sort_values(["language", "frame", "error", "sent_id"], kind="stable").reset_index(
+        drop=True
+    )
+    for c in (
+        "sent_id",
+        "doc_id",
+        "language",
+        "frame",
+        "error",
+        "text",
+        "matched_terms",
+        "lexicon_version",
+    ):
+        mis[c] = mis[c].astype("str")
+    for c in ("gold", "predicted"):
+        mis[c] = mis[c].astype("int64")
+    return LexiconValidation(
+        table=check(table, "lexicon_validation"),
+        confusion=check(confusion, "lexicon_confusion"),
+        misclassified=check(mis, "lexicon_misclassified"),
+        predictions=pred,
+        lexicon_version=lexicon.version,
+        n_boot=n_boot,
+        seed=seed,
+    )
