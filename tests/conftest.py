@@ -66,3 +66,9 @@ def demo_run(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("demo-run")
     return run(demo_config(out), progress=False)
+
+
+@pytest.fixture(scope="session")
+def make_demo_config():
+    """The factory ``demo_config(out) -> RunConfig`` used by ``demo_run``."""
+    return demo_config

@@ -16,8 +16,6 @@ from framelens.outputs.run_record import stable_view
 from framelens.pipeline import run
 from framelens.schemas import SCHEMAS, validate
 
-from .conftest import demo_config
-
 EXPECTED_TABLES = [
     "documents", "quarantine", "sentences", "sentence_frames", "frame_scores", "matches",
     "cooccurrence", "actors", "topics", "doc_topics", "topic_prevalence", "keyness",
@@ -71,8 +69,8 @@ def test_pipeline_demo_figures_report_and_record(demo_run):
     assert record["packages"]["spacy"] != "absent"
 
 
-def test_pipeline_demo_is_byte_identical_on_rerun(demo_run, tmp_path):
-    again = run(demo_config(tmp_path / "again"), progress=False)
+def test_pipeline_demo_is_byte_identical_on_rerun(demo_run, make_demo_config, tmp_path):
+    again = run(make_demo_config(tmp_path / "again"), progress=False)
     assert _hashes(demo_run.out_dir) == _hashes(again.out_dir)
     a = json.loads((demo_run.out_dir / "run.json").read_text())
     b = json.loads((again.out_dir / "run.json").read_text())
