@@ -176,11 +176,16 @@ def _ok_documents(documents: pd.DataFrame) -> pd.DataFrame:
 
 
 def _run_analysis(result: RunResult, config: RunConfig, progress: bool) -> None:
-    from framelens.analysis import find_actors, load_lexicon, preprocess, score_frames
+    from framelens.analysis import find_actors, load_lexicon, load_nlp, preprocess, score_frames
 
     documents = result.tables["documents"]
-    sentences = preprocess(_ok_documents(documents), config.preprocess)
+    ok = _ok_documents(documents)
+    sentences = preprocess(ok, config.preprocess)
     result.tables["sentences"] = sentences
+    result.record["spacy_pipelines"] = {
+        lang: load_nlp(lang, config.preprocess).meta.get("framelens_pipeline", "unknown")
+        for lang in sorted(ok["language"].unique())
+    }
     lexicon = load_lexicon(config.lexicon.version)
     scores = score_frames(sentences, lexicon, documents=documents, config=config.lexicon)
     result.tables["sentence_frames"] = scores.sentence_frames
@@ -271,7 +276,7 @@ def build_record(
         "timings": {k: round(v, 3) for k, v in timings.items()},
         "machine": machine_info(),
     }
-    for key in ("lexicon_version", "lexicon_gold", "topics"):
+    for key in ("lexicon_version", "lexicon_gold", "spacy_pipelines", "topics"):
         if key in result.record:
             record[key] = result.record[key]
     if "lexicon_validation" in result.tables:

@@ -229,6 +229,9 @@ def _methods_section(run: dict, validation: pd.DataFrame | None, topics_availabl
             "models": ", ".join(f"{k}: {v}" for k, v in sorted((pre.get("models") or {}).items()))
             or "n/a",
             "use_trained": pre.get("use_trained"),
+            "used": ", ".join(
+                f"{k}: {v}" for k, v in sorted((run.get("spacy_pipelines") or {}).items())
+            ),
             "max_sentence_chars": pre.get("max_sentence_chars"),
             "drop_stopwords": pre.get("drop_stopwords_in_lemmas"),
         },
