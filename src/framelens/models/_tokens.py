@@ -3,7 +3,10 @@
 A lemma from the ``sentences`` table is kept as a term when it
 
 1. is not a spaCy stop word of its language (``spacy.lang.<lang>.stop_words.STOP_WORDS``,
-   compared lower-cased), nor one of the caller's extra stop words;
+   compared lower-cased), nor a procedural word of official texts (``PROCEDURAL_STOPWORDS``:
+   the drafting vocabulary of statutes, orders and the Federal Register / DOF, which otherwise
+   forms "legal boilerplate" topics that differ between refits), nor one of the caller's extra
+   stop words;
 2. is a word: letters, optionally joined by single internal hyphens, apostrophes or periods
    ("covid-19" and "13768" fail: no digits; markup debris such as ``src="data`` fails);
 3. is not a Roman numeral from i to xcix (the enumerations of Mexican and US legal texts:
@@ -27,9 +30,29 @@ _WORD = re.compile(r"^[^\W\d_]+(?:[-'’.][^\W\d_]+)*$")
 _URLISH = ("www.", "http")
 
 
+#: Drafting and publication vocabulary of official texts (lemmas), removed from topic
+#: vocabularies: it says how a text is published, not what it is about. Kept short on purpose;
+#: users add more with ``topics.extra_stopwords``.
+PROCEDURAL_STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        """shall sec section subsection paragraph pursuant hereby herein thereof therein
+        heretofore hereinafter foregoing including amended amend order executive president
+        federal register billing code doc filed fr vol authority vested constitution laws
+        united states america act u.s.c usc cfr et seq""".split()
+    ),
+    "es": frozenset(
+        """artículo fracción párrafo inciso transitorio transitorios presente decreto dof
+        diario oficial federación reforma reformar adicionar derogar publicar publicación
+        vigor disposición disposiciones ley leyes fracciones numeral capítulo título
+        mediante conforme establecer señalar aplicable disponer expedir rúbrica""".split()
+    ),
+}
+
+
 @lru_cache(maxsize=8)
 def stop_words(language: str) -> frozenset[str]:
-    """spaCy's stop-word list for ``language`` (``en``, ``es``; others: empty), lower-cased."""
+    """Stop words of ``language`` (``en``, ``es``; others: empty), lower-cased: spaCy's list
+    plus ``PROCEDURAL_STOPWORDS``."""
     try:
         if language == "en":
             from spacy.lang.en.stop_words import STOP_WORDS
@@ -39,7 +62,9 @@ def stop_words(language: str) -> frozenset[str]:
             return frozenset()
     except ImportError:  # pragma: no cover - spaCy is a dependency
         return frozenset()
-    return frozenset(w.lower() for w in STOP_WORDS)
+    return frozenset(w.lower() for w in STOP_WORDS) | PROCEDURAL_STOPWORDS.get(
+        language, frozenset()
+    )
 
 
 def is_term(token: str, stops: frozenset[str], min_chars: int = 3) -> bool:
