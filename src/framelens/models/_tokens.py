@@ -44,7 +44,7 @@ PROCEDURAL_STOPWORDS: dict[str, frozenset[str]] = {
         """artículo fracción párrafo inciso transitorio transitorios presente decreto dof
         diario oficial federación reforma reformar adicionar derogar publicar publicación
         vigor disposición disposiciones ley leyes fracciones numeral capítulo título
-        mediante conforme establecer señalar aplicable disponer expedir rúbrica""".split()
+        mediante conforme establecer señalar""".split()
     ),
 }
 
