@@ -55,6 +55,7 @@ def demo_config(out: Path):
     cfg.topics.n_seeds = 2
     cfg.topics.passes = 5
     cfg.topics.n_boot = 200
+    cfg.topics.k_grid = [6, 8]
     cfg.lexicon.n_boot = 200
     return cfg
 

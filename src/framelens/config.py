@@ -110,6 +110,8 @@ class TopicsConfig:
     extra_stopwords: list[str] = field(default_factory=list)
     selection_engines: list[str] = field(default_factory=lambda: ["lda", "nmf"])
     selection_rule: str = "frontier"  # frontier | coherence | npmi | stability | fixed
+    # `framelens run` also writes the selection diagnostics over k_grid when k is fixed
+    run_selection: bool = True
     min_stability: float = 0.6
 
 

@@ -218,8 +218,19 @@ def _run_topics(result: RunResult, config: RunConfig, progress: bool) -> None:
     result.tables["doc_topics"] = topics.doc_topics
     result.tables["topic_prevalence"] = topics.topic_prevalence
     result.tables["keyness"] = topics.keyness
-    if getattr(topics, "selection", None) is not None:
-        result.tables["topic_selection"] = topics.selection.table
+    selection = getattr(topics, "selection", None)
+    if selection is None and config.topics.run_selection:
+        from framelens.models import select_topics
+
+        selection = select_topics(
+            result.tables["sentences"], result.tables["documents"], config.topics, config.seed
+        )
+    if selection is not None:
+        from framelens.models import write_selection
+
+        write_selection(selection, result.out_dir)  # table, chosen k and its figure
+        result.tables["topic_selection"] = selection.table
+        result.tables["topic_selection_chosen"] = selection.chosen
     result.record["topics"] = getattr(topics, "info", {})
 
 

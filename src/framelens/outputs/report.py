@@ -918,11 +918,19 @@ def build_context(out_dir: str | os.PathLike, figure_dpi: int = 110) -> dict[str
         if run
         else "",
     }
+    methods = _methods_section(run, tables["lexicon_validation"], t is not None)
+    chosen_path = tables_dir / "topic_selection_chosen.csv"
+    if chosen_path.exists():
+        chosen = pd.read_csv(chosen_path)
+        methods["topics"]["selection"] = chosen[["language", "k", "engine", "reason"]].to_dict(
+            orient="records"
+        )
+        methods["topics"]["k_grid"] = (run.get("config") or {}).get("topics", {}).get("k_grid")
     return {
         "title": "framelens report",
         "run_available": bool(run),
         "corpus": corpus,
-        "methods": _methods_section(run, tables["lexicon_validation"], t is not None),
+        "methods": methods,
         "results": results,
         "figures": _figures(tables, figure_dpi),
         "propositions": props,
