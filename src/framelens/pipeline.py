@@ -108,6 +108,10 @@ def run(
 
     with ExitStack() as stack:
         stack.enter_context(output_lock(out_dir))
+        if config.extract.executor == "dask":  # one cluster client for extract + preprocess
+            from framelens.corpus.dask_executor import dask_session
+
+            stack.enter_context(dask_session(config.extract))
         if config.corpus is None:
             from framelens.demo import write_demo_corpus
 
@@ -180,7 +184,12 @@ def _run_analysis(result: RunResult, config: RunConfig, progress: bool) -> None:
 
     documents = result.tables["documents"]
     ok = _ok_documents(documents)
-    sentences = preprocess(ok, config.preprocess)
+    if config.extract.executor == "dask":
+        from framelens.corpus.dask_executor import preprocess_on_dask
+
+        sentences = preprocess_on_dask(ok, config.preprocess, config.extract)
+    else:
+        sentences = preprocess(ok, config.preprocess)
     result.tables["sentences"] = sentences
     result.record["spacy_pipelines"] = {
         lang: load_nlp(lang, config.preprocess).meta.get("framelens_pipeline", "unknown")

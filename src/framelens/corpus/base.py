@@ -8,7 +8,7 @@ from typing import Any
 
 #: Bump when a reader or an inference rule changes its output: cached records of other
 #: versions are then ignored (they stay on disk until the cache folder is cleared).
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.0.1"
 
 
 @dataclass

@@ -49,11 +49,8 @@ def _failure_record(reason: str, fmt: str, sha: str | None = None) -> dict[str, 
     }
 
 
-def _run_local(tasks: list[tuple[int, dict]], cfg: ExtractConfig, advance) -> dict[int, dict]:
-    from framelens.corpus.pool import KillablePool
-
-    results: dict[int, dict] = {}
-    n_workers = cfg.workers or (os.cpu_count() or 1)
+def _failure(cfg: ExtractConfig):
+    """The record builder for a file whose worker timed out or died."""
 
     def failure(key: int, task: dict, reason: str) -> dict[str, Any]:
         if reason == "timeout":
@@ -62,8 +59,18 @@ def _run_local(tasks: list[tuple[int, dict]], cfg: ExtractConfig, advance) -> di
             reason = Errors.W115.format(reason=reason)
         return _failure_record(reason, task["format"], task.get("sha256"))
 
+    return failure
+
+
+def _run_local(tasks: list[tuple[int, dict]], cfg: ExtractConfig, advance) -> dict[int, dict]:
+    from framelens.corpus.pool import KillablePool
+
+    results: dict[int, dict] = {}
+    n_workers = cfg.workers or (os.cpu_count() or 1)
     formats = {task["format"] for _, task in tasks}
-    with KillablePool(min(n_workers, len(tasks)), cfg.timeout_s, failure, formats=formats) as pool:
+    with KillablePool(
+        min(n_workers, len(tasks)), cfg.timeout_s, _failure(cfg), formats=formats
+    ) as pool:
         for key, record in pool.imap_unordered(tasks):
             results[key] = record
             advance(key, record)
@@ -71,47 +78,11 @@ def _run_local(tasks: list[tuple[int, dict]], cfg: ExtractConfig, advance) -> di
 
 
 def _run_dask(tasks: list[tuple[int, dict]], cfg: ExtractConfig, advance) -> dict[int, dict]:
-    """Run the same tasks on a dask.distributed cluster (``cfg.scheduler``, else a LocalCluster).
+    """Run the same tasks on a dask.distributed cluster (``cfg.scheduler``, else a
+    LocalCluster), streamed in partitions, with the per-file timeout (``dask_executor``)."""
+    from framelens.corpus.dask_executor import run_extract_tasks
 
-    Tasks are submitted ``cfg.partition_size`` at a time so the client holds a bounded number
-    of results. Per-file timeouts are not enforced here (dask cannot kill a running task): use
-    the local executor for corpora that may hold hostile files.
-    """
-    from dask.distributed import Client, LocalCluster, as_completed
-
-    from framelens.corpus.worker import process_file
-
-    results: dict[int, dict] = {}
-    cluster = None
-    if cfg.scheduler:
-        client = Client(cfg.scheduler)
-    else:
-        n = cfg.workers or (os.cpu_count() or 1)
-        cluster = LocalCluster(
-            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        client = Client(cluster)
-    try:
-        size = max(1, int(cfg.partition_size))
-        for start in range(0, len(tasks), size):
-            batch = tasks[start : start + size]
-            futures = {
-                client.submit(process_file, task, pure=False): (key, task) for key, task in batch
-            }
-            for fut in as_completed(list(futures)):
-                key, task = futures[fut]
-                try:
-                    record = fut.result(timeout=cfg.timeout_s)
-                except Exception as exc:  # noqa: BLE001 - a failed task is a failed file
-                    reason = Errors.W115.format(reason=type(exc).__name__)
-                    record = _failure_record(reason, task["format"], task.get("sha256"))
-                results[key] = record
-                advance(key, record)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-    return results
+    return run_extract_tasks(tasks, cfg, advance, _failure(cfg))
 
 
 class _Progress:
@@ -206,10 +177,11 @@ def _row(item: Item, record: dict[str, Any] | None) -> tuple[dict[str, Any], lis
     return row, notes
 
 
-def _flag_duplicates(rows: list[dict[str, Any]]) -> None:
-    """Later copies (by doc_id) of an ok document's content become duplicate-content errors."""
+def _flag_duplicates(rows: list[dict[str, Any]], listed: frozenset[str] = frozenset()) -> None:
+    """Later copies of an ok document's content become duplicate-content errors. The copy kept
+    is the one a manifest lists (its metadata were curated), then the first by doc_id."""
     first: dict[str, str] = {}
-    for row in sorted(rows, key=lambda r: r["doc_id"]):
+    for row in sorted(rows, key=lambda r: (r["doc_id"] not in listed, r["doc_id"])):
         sha = row["sha256"]
         if not sha or row["status"] != "ok":
             continue
@@ -302,6 +274,7 @@ def extract(
     )
     records: dict[int, dict[str, Any]] = {}
     tasks: list[tuple[int, dict[str, Any]]] = []
+    sizes: dict[int, int] = {}
     limit_bytes = cfg.max_file_mb * 1024 * 1024 if cfg.max_file_mb else None
     for i, item in enumerate(plan.items):
         if item.error:
@@ -339,6 +312,9 @@ def extract(
                 records[i] = cached
                 continue
         tasks.append((i, task))
+        sizes[i] = stat.st_size
+    # largest files first: a big PDF started last would leave the other workers idle
+    tasks.sort(key=lambda kt: (-sizes[kt[0]], kt[0]))
     t_plan = time.perf_counter()
 
     bar = _Progress(len(plan.items), progress)
@@ -368,7 +344,7 @@ def extract(
         rows.append(row)
         if row_notes:
             notes[row["doc_id"]] = row_notes
-    _flag_duplicates(rows)
+    _flag_duplicates(rows, frozenset(it.doc_id for it in plan.items if it.manifest_row))
     docs = validate(_to_frame(rows), "documents")
     docs.attrs.update(
         corpus_root=str(plan.root),

@@ -166,6 +166,65 @@ def _body_fallback(tree: Any) -> str | None:
     return None
 
 
+#: Element depth kept when a page nests deeper than libxml2 allows (it stops at 256 and drops
+#: everything below, text included).
+MAX_DEPTH = 128
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+def _flatten(raw: str, max_depth: int = MAX_DEPTH) -> str:
+    """Re-serialise ``raw`` keeping every text node but no tag nested deeper than ``max_depth``
+    (stdlib ``html.parser``, which has no depth limit)."""
+    from html import escape
+    from html.parser import HTMLParser
+
+    out: list[str] = []
+    stack: list[str] = []
+
+    class Flatten(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            if tag in _VOID:
+                if len(stack) < max_depth:
+                    out.append(self.get_starttag_text() or "")
+                return
+            stack.append(tag)
+            if len(stack) <= max_depth:
+                out.append(self.get_starttag_text() or f"<{tag}>")
+            elif tag in ("p", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"):
+                out.append("\n")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in _VOID or tag not in stack:
+                return
+            while stack:
+                top = stack.pop()
+                if len(stack) < max_depth:
+                    out.append(f"</{top}>")
+                if top == tag:
+                    break
+
+        def handle_data(self, data: str) -> None:
+            out.append(escape(data, quote=False))
+
+    parser = Flatten(convert_charrefs=True)
+    parser.feed(raw)
+    parser.close()
+    out.extend(f"</{t}>" for t in reversed(stack[:max_depth]))
+    return "".join(out)
+
+
+def _parse(raw: str) -> Any:
+    """``lxml.html.document_fromstring`` that survives pathological nesting: when libxml2 hits
+    its depth limit (and silently drops the deeper content), the page is flattened first."""
+    import lxml.html
+
+    parser = lxml.html.HTMLParser()
+    tree = lxml.html.document_fromstring(raw, parser=parser)
+    if any("depth" in (e.message or "").lower() for e in parser.error_log):
+        tree = lxml.html.document_fromstring(_flatten(raw))
+    return tree
+
+
 def extract_html(source: bytes | str | Any, *, url: str | None = None) -> Extracted:
     """Extract the main text and metadata of an HTML page.
 
@@ -187,8 +246,6 @@ def extract_html(source: bytes | str | Any, *, url: str | None = None) -> Extrac
     >>> ex.text, ex.meta["lang"]
     ('Artículo 1. Texto.', 'es')
     """
-    import lxml.html
-
     extractor = f"trafilatura {library_version('trafilatura')}"
     try:
         data = read_source(source)
@@ -200,9 +257,9 @@ def extract_html(source: bytes | str | Any, *, url: str | None = None) -> Extrac
         raw, encoding = decode_bytes(data, html=True)
         raw = _CTRL.sub("", raw)
         try:
-            tree = lxml.html.document_fromstring(raw)
+            tree = _parse(raw)
         except Exception as exc:  # noqa: BLE001 - lxml raises on empty/odd documents
-            raise ExtractionError(Errors.W107) from exc
+            raise ExtractionError(Errors.W107, status="empty") from exc
         meta, title, headings = html_metadata(tree, raw)
         meta["encoding"] = encoding
         for bad in tree.xpath("//script|//style|//noscript|//template"):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -153,7 +154,7 @@ def _format_of(path: str, declared: str | None = None) -> str:
 def _inside(path: Path, root: Path) -> bool:
     try:
         path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symbolic-link loop
         return False
     return True
 
@@ -249,7 +250,7 @@ def plan_corpus(
                 continue
             target = mdir / file_text
             if not _inside(target, root):
-                shown = PurePosixPath(file_text).as_posix()
+                shown = display_name(PurePosixPath(file_text).as_posix())
                 items.append(
                     Item(
                         row.get("doc_id") or shown,
@@ -273,7 +274,7 @@ def plan_corpus(
                 doc_id, rel, target, _format_of(rel, row.get("format")), row, columns, str(mpath)
             )
             if not target.is_file():
-                item.error = Errors.W101
+                item.error = _not_a_file(target)
             items.append(item)
 
     ignored: dict[str, int] = {}
@@ -290,7 +291,7 @@ def plan_corpus(
         rel = _posix_rel(path, root)
         item = Item(_derived_id(rel), rel, path, _format_of(rel))
         if not path.is_file():
-            item.error = Errors.W101
+            item.error = _not_a_file(path)
         items.append(item)
     _unique_ids(items)
     return CorpusPlan(
@@ -298,11 +299,42 @@ def plan_corpus(
     )
 
 
+def _not_a_file(path: Path) -> str:
+    """The reason for a listed path that is not a readable regular file."""
+    if not os.path.lexists(path):
+        return Errors.W101
+    return Errors.W115.format(
+        reason="not a regular file (a broken or looping link, a pipe, a device)"
+    )
+
+
 def _posix_rel(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except (ValueError, OSError):
-        return path.absolute().as_posix()
+    """``path`` relative to ``root`` (resolved, else as written), POSIX, one printable line."""
+    for candidate in (path.resolve, path.absolute):
+        try:
+            return display_name(candidate().relative_to(root.resolve()).as_posix())
+        except (ValueError, OSError, RuntimeError):  # RuntimeError: a symbolic-link loop
+            continue
+    return display_name(path.absolute().as_posix())
+
+
+_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def display_name(name: str) -> str:
+    """``name`` as table text: one line of valid UTF-8, whatever the file system holds.
+
+    Bytes of a name that are not UTF-8 (a Latin-1 name from an old archive, which Python
+    carries as lone surrogates that no UTF-8 writer accepts) and control characters (a newline
+    in a name) become ``\\xNN`` escapes, so doc_ids and paths are printable and unambiguous.
+
+    >>> display_name("informe_ni\\udcf1ez.txt"), display_name("a\\nb.txt")
+    ('informe_ni\\\\xf1ez.txt', 'a\\\\x0ab.txt')
+    """
+    if name.isprintable():
+        return name
+    name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _NAME_CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", name)
 
 
 def _unique_ids(items: list[Item]) -> None:

@@ -399,4 +399,6 @@ def extract_pdf(
     if not _HAS_LETTER.search(text):
         ex.text = ""
         ex.status, ex.error = "empty", Errors.W106
+        if n_total > max_pages:  # the unread pages might hold text: say so in the reason
+            ex.error += "; " + Errors.W113.format(n=n_total, limit=max_pages)
     return ex

@@ -50,6 +50,15 @@ def _control_ratio(sample: bytes) -> float:
     return n_ctrl / len(sample)
 
 
+def _utf8_prefix_ok(sample: bytes) -> bool:
+    """True when ``sample`` is valid UTF-8 (a sequence cut at its end is allowed)."""
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data"
+    return True
+
+
 def looks_utf16(sample: bytes) -> str | None:
     """Return "utf-16-le"/"utf-16-be" when ``sample`` looks like BOM-less UTF-16 text."""
     if len(sample) < 8:
@@ -83,7 +92,10 @@ def sniff_kind(data: bytes) -> str:
             return kind
     if head.startswith(_BOMS) or looks_utf16(head):
         return "HTML" if _HTML_RE.search(head.replace(b"\x00", b"")) else "plain text"
-    if _control_ratio(head) > 0.10:
+    ratio = _control_ratio(head)
+    if ratio > 0.10 or (ratio > 0.01 and not _utf8_prefix_ok(head)):
+        # uniform random bytes hold ~10% C0 controls (26 of 256 values), so the 10% cut alone
+        # calls a third of them text; legacy-encoded text has (almost) no controls at all
         if head.startswith(b"MZ"):
             return "executable (Windows)"
         return "binary data"

@@ -86,7 +86,9 @@ def table_to_parquet_bytes(df: pd.DataFrame) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
+    df = df.reset_index(drop=True)
+    df.attrs = {}  # pandas stores attrs in the Parquet metadata: run timings, absolute paths
+    table = pa.Table.from_pandas(df, preserve_index=False)
     buf = io.BytesIO()
     pq.write_table(table, buf, compression="zstd", write_statistics=False)
     return buf.getvalue()

@@ -1,0 +1,182 @@
+"""Every framelens benchmark in one run: each figure printed with its goal beside it.
+
+    python benchmarks/run.py [--quick] [--json FILE]
+
+Aggregates ``bench_extract.measure`` (extraction, cache, fast engine, memory, dask, whole
+runs), ``bench_scoring.measure`` (scoring speed, regex baseline, preprocessing overhead) and
+``bench_topics.measure`` (topic fitting seconds per 1,000 documents), on corpora built from
+../shared/corpus (or $FRAMELENS_SHARED/corpus). ``--quick`` uses small corpora and finishes in
+a few minutes on 2 cores; without it the corpora are the whole shared corpus (and 10 replicas
+of it for the memory figure), which takes much longer. The JSON file holds every figure with
+its goal and whether it was met, the details of each benchmark, the machine and the versions.
+A benchmark that fails is reported as such (its figures ``null``); the others still run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+import traceback
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+#: (figure, goal text, comparison, threshold); comparison None = reported without a goal.
+FIGURES: list[tuple[str, str, str | None, float | None]] = [
+    ("extract_parallel_speedup", ">= 1.8 on 2 cores", ">=", 1.8),
+    ("extract_warm_speedup", ">= 50", ">=", 50),
+    ("extract_fast_engine_speedup", ">= 15", ">=", 15),
+    ("preprocess_overhead", "<= 1.5", "<=", 1.5),
+    ("score_tokens_per_s", ">= 2,000,000 (one core)", ">=", 2_000_000),
+    ("score_vs_regex_speedup", ">= 10", ">=", 10),
+    ("memory_ratio_10x", "<= 1.3", "<=", 1.3),
+    ("dask_speedup_2_workers", ">= 1.7", ">=", 1.7),
+    ("pipeline_docs_per_s", "reported (no goal)", None, None),
+    ("topics_lda_s_per_1000_docs", "reported (no goal)", None, None),
+    ("topics_nmf_s_per_1000_docs", "reported (no goal)", None, None),
+]
+
+VERSIONS = (
+    "framelens",
+    "pdfplumber",
+    "pdfminer.six",
+    "pypdfium2",
+    "trafilatura",
+    "spacy",
+    "gensim",
+    "scikit-learn",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "dask",
+    "distributed",
+    "psutil",
+)
+
+
+def machine() -> dict:
+    info = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cores": os.cpu_count(),
+    }
+    try:
+        import psutil
+
+        info["ram_gib"] = round(psutil.virtual_memory().total / 2**30, 1)
+        info["load_average_at_start"] = [round(x, 2) for x in os.getloadavg()]
+    except (ImportError, OSError):
+        pass
+    return info
+
+
+def versions() -> dict:
+    out = {}
+    for name in VERSIONS:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "absent"
+    return out
+
+
+def _topics_figures(rec: dict) -> dict:
+    out = {}
+    for engine in ("lda", "nmf"):
+        secs = sum(v[engine]["fit_s"] for v in rec["languages"].values())
+        docs = sum(v["n_docs"] for v in rec["languages"].values())
+        out[f"topics_{engine}_s_per_1000_docs"] = secs / docs * 1000 if docs else None
+    return out
+
+
+def run_all(quick: bool) -> dict:
+    details: dict = {}
+    figures: dict = {}
+    errors: dict = {}
+    timings: dict = {}
+
+    def step(name, fn):
+        t0 = time.perf_counter()
+        print(f"--- {name} ...", flush=True)
+        try:
+            details[name] = fn()
+        except Exception as exc:  # noqa: BLE001 - one failed benchmark must not hide the others
+            errors[name] = f"{type(exc).__name__}: {exc}"
+            traceback.print_exc()
+        timings[name] = round(time.perf_counter() - t0, 1)
+
+    import bench_extract
+
+    step(
+        "extract",
+        lambda: bench_extract.measure(quick=quick, log=lambda m: print("   ", m, flush=True)),
+    )
+    step("scoring", lambda: __import__("bench_scoring").measure(quick))
+    step("topics", lambda: __import__("bench_topics").measure(quick))
+    for name in ("extract", "scoring"):
+        for key, *_ in FIGURES:
+            if key in details.get(name, {}):
+                figures[key] = details[name][key]
+    if "topics" in details:
+        figures.update(_topics_figures(details["topics"]))
+    table = []
+    for key, goal, op, threshold in FIGURES:
+        value = figures.get(key)
+        met = None
+        if value is not None and op is not None:
+            met = bool(value >= threshold) if op == ">=" else bool(value <= threshold)
+        table.append({"figure": key, "value": value, "goal": goal, "met": met})
+    return {
+        "quick": quick,
+        "figures": table,
+        "machine": machine(),
+        "versions": versions(),
+        "seconds": timings,
+        "errors": errors,
+        "details": details,
+    }
+
+
+def _show(value) -> str:
+    if value is None:
+        return "n/a"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.2f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small corpora (a few minutes)")
+    parser.add_argument("--json", type=Path, help="write every figure and detail to this file")
+    args = parser.parse_args(argv)
+    t0 = time.perf_counter()
+    result = run_all(args.quick)
+    result["total_seconds"] = round(time.perf_counter() - t0, 1)
+    print()
+    print(f"{'figure':<30} {'value':>14}   goal")
+    for row in result["figures"]:
+        mark = {True: "met", False: "NOT met", None: ""}[row["met"]]
+        print(f"{row['figure']:<30} {_show(row['value']):>14}   {row['goal']:<26} {mark}")
+    ceiling = result["details"].get("extract", {}).get("machine_parallel_ceiling")
+    if ceiling is not None:
+        print(f"(machine_parallel_ceiling: a CPU loop ran {ceiling:.2f}x faster in 2 processes)")
+    for name, err in result["errors"].items():
+        print(f"benchmark {name} failed: {err}")
+    print(f"total {result['total_seconds']} s")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
+        print(f"written to {args.json}")
+    return 1 if result["errors"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
