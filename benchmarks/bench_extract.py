@@ -102,8 +102,12 @@ def vary_bytes(data: bytes, fmt: str, k: int) -> bytes:
     if k == 0:
         return data
     if fmt == "pdf":
+        import warnings
+
         import pikepdf
 
+        # re-saving a PDF whose form widgets are not in /AcroForm warns; the text is unchanged
+        warnings.filterwarnings("ignore", category=getattr(pikepdf, "PikepdfWarning", UserWarning))
         with pikepdf.open(io.BytesIO(data)) as pdf:
             pdf.docinfo["/FramelensReplica"] = str(k)
             buf = io.BytesIO()

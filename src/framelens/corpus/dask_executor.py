@@ -10,7 +10,8 @@ Streaming, so the client's memory stays bounded:
 
 - files go out in partitions (one dask task reads a list of files), ``extract.partition_size``
   files at most, smaller when the corpus is small (at least four partitions per worker, so
-  that two workers share the work evenly);
+  that two workers share the work evenly); files are dealt to partitions in turn from the
+  largest down, so partitions carry similar work;
 - at most two partitions per worker are in flight; as each finishes (``as_completed``) its
   records are written to the extraction cache, the future is released and the next partition
   is submitted. The client never holds more than the in-flight partitions' task lists (and, as
@@ -196,7 +197,10 @@ def run_extract_tasks(
     with dask_client(cfg) as client:
         workers = n_workers(client)
         size = partition_size(len(tasks), workers, cfg.partition_size)
-        parts = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+        n_parts = math.ceil(len(tasks) / size)
+        # strided: tasks come largest first, so partition j takes files j, j + n, j + 2n ...
+        # and every partition gets a like share of big and small files
+        parts = [tasks[j::n_parts] for j in range(n_parts)]
         log.info("dask: %d files in %d partitions on %d workers", len(tasks), len(parts), workers)
         for part, pairs, error in _stream(
             client, extract_partition, parts, (cfg.timeout_s,), workers
