@@ -164,7 +164,7 @@ def bare_pdfplumber(paths: list[Path]) -> tuple[float, int]:
 
 
 def framelens_extract(source: Path, **cfg: Any) -> tuple[float, Any]:
-    from framelens.config import ExtractConfig
+    from framelens.core.config import ExtractConfig
     from framelens.corpus import extract
 
     cache_dir = cfg.pop("cache_dir", None)
@@ -260,7 +260,7 @@ def dask_extract(source: Path, n_workers: int, timeout_s: float, repeats: int = 
     """Best of ``repeats`` dask extractions of ``source`` on a LocalCluster of ``n_workers``."""
     from dask.distributed import Client, LocalCluster
 
-    from framelens.corpus.dask_executor import warm_up
+    from framelens.corpus.executors.dask_cluster import warm_up
 
     with LocalCluster(
         n_workers=n_workers,
@@ -280,7 +280,7 @@ def measure(quick: bool = False, log=print) -> dict[str, Any]:
     """Run every measurement; ``quick`` uses small corpora (a few minutes on 2 cores)."""
     import pandas as pd  # noqa: F401 - imported before timings
 
-    from framelens.corpus.pool import preload
+    from framelens.corpus.executors.pool import preload
 
     preload()  # readers and language models loaded once, outside the timings
     if not (CORPUS / "us" / "manifest.csv").exists():

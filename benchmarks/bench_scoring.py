@@ -9,7 +9,7 @@ Prints three figures, each with its goal beside it:
   (one compiled pattern per lexicon entry run over the accent-folded lemma text of each
   language, hits mapped back to sentences), divided by the ``score_frames`` time. The regex
   loop does less (no longest match, context rule or negation). Goal >= 10.
-- ``preprocess_overhead``: ``framelens.analysis.preprocess`` time divided by a bare
+- ``preprocess_overhead``: ``framelens.analysis.text.preprocess`` time divided by a bare
   ``nlp.pipe`` over the same document texts with the same blank pipeline (sentencizer + lookup
   lemmatizer), one process each. Goal <= 1.5.
 
@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 
 from framelens.analysis import load_lexicon, load_nlp, preprocess, score_frames
-from framelens.analysis.lexicon import fold
-from framelens.config import PreprocessConfig
+from framelens.analysis.framing.lexicon import fold
+from framelens.core.config import PreprocessConfig
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("FRAMELENS_SHARED", REPO.parent / "shared"))

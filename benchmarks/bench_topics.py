@@ -50,7 +50,7 @@ def _segment(documents: pd.DataFrame, sentences: pd.DataFrame) -> tuple[pd.DataF
 def measure(quick: bool = True) -> dict:
     """Fit LDA and NMF per language and return seconds per 1,000 documents (and details)."""
     from _topic_fixtures import TOPIC_DOCS, build_tables
-    from framelens.config import TopicsConfig
+    from framelens.core.config import TopicsConfig
     from framelens.models import load_seeds
     from framelens.models.fit import make_model, prepare_corpus
 

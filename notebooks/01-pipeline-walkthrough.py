@@ -24,8 +24,8 @@ import tempfile
 from pathlib import Path
 
 from framelens.analysis import find_actors, load_lexicon, preprocess, score_frames
-from framelens.analysis.compare import compare
-from framelens.config import RunConfig
+from framelens.analysis.stats.compare import compare
+from framelens.core.config import RunConfig
 from framelens.corpus import extract
 from framelens.demo import write_demo_corpus
 from framelens.models import fit_topics

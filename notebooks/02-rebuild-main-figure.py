@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from framelens.config import RunConfig
+from framelens.core.config import RunConfig
 from framelens.outputs.figures import plot_framing_by_administration
 from framelens.pipeline import run
 

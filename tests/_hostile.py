@@ -3,7 +3,7 @@ real documents (copied at test time from ../shared/corpus, never into the reposi
 
 ``write_hostile_corpus(root, shared_corpus)`` writes the folder and returns a ``HostileCorpus``
 that says, for every file, the status and the one-line reason the corpus stage must record
-(reasons come from ``framelens.errors.Errors``, so a reworded message changes one place).
+(reasons come from ``framelens.core.errors.Errors``, so a reworded message changes one place).
 Everything is generated from bytes with fpdf2, pikepdf and Pillow; nothing is downloaded.
 
 The set (file name -> what it is -> what framelens must record):
@@ -63,7 +63,7 @@ from pathlib import Path
 
 import numpy as np
 
-from framelens.errors import Errors
+from framelens.core.errors import Errors
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from framelens.corpus.administration import administration_for
+from framelens.core.domain import administration_for
 
 #: (country folder, doc_id) of the documents used by the topic tests: three US and two
 #: Mexican administrations, transcripts (.txt), Federal Register HTML, one PDF per country and
@@ -167,7 +167,7 @@ def cached_tables(corpus_dir: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def small_config(**changes):
     """A TopicsConfig small enough for tests (few passes, two refits, 200 replicates)."""
-    from framelens.config import TopicsConfig
+    from framelens.core.config import TopicsConfig
 
     base = dict(k=8, passes=4, iterations=40, n_seeds=2, n_boot=200, k_grid=[6, 8])
     base.update(changes)

@@ -44,7 +44,7 @@ def gold_sentences() -> Path:
 
 def demo_config(out: Path):
     """A RunConfig for the demo corpus with light settings (small bootstrap, few topic passes)."""
-    from framelens.config import RunConfig
+    from framelens.core.config import RunConfig
 
     cfg = RunConfig()
     cfg.out = str(out)

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from framelens.corpus.administration import ADMINISTRATIONS, UNKNOWN, administration_for
+from framelens.core.domain import ADMINISTRATIONS, UNKNOWN, administration_for
 
 
 @pytest.mark.parametrize("country", ["US", "MX"])

@@ -1,4 +1,4 @@
-"""Unit tests of framelens.analysis.compare: groups, differences, Holm, regression, time series,
+"""Unit tests of framelens.analysis.stats.compare: groups, differences, Holm, regression, time series,
 co-occurrence, actors, determinism, schemas and writers."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from framelens.analysis.compare import (
+from framelens.analysis.stats.compare import (
     CI_NONE,
     CI_PERCENTILE,
     CI_STUDENTIZED,
@@ -23,8 +23,8 @@ from framelens.analysis.compare import (
     regress,
     timeseries,
 )
-from framelens.config import CompareConfig
-from framelens.outputs.io import table_to_csv_bytes
+from framelens.core.config import CompareConfig
+from framelens.core.io import table_to_csv_bytes
 from framelens.outputs.tables import regression_to_latex, write_latex_tables, write_results
 from framelens.schemas import validate
 from test_compare_synthetic import make_actors, make_cooccurrence, make_frame_scores
@@ -285,7 +285,7 @@ def test_compare_cooccurrence_hit_weighting_is_the_pooled_share(fs):
 
 # ---------------------------------------------------------------------------- actors
 def test_compare_actors_by_group_counts_and_shares():
-    from framelens.analysis.compare import actors_by_group
+    from framelens.analysis.stats.compare import actors_by_group
 
     rows = []
     for doc in range(6):  # CBP in 6 Biden documents, 2 sentences each, 1 of them security

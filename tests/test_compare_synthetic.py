@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from framelens.corpus.administration import ADMINISTRATIONS, administration_for
+from framelens.core.domain import ADMINISTRATIONS, administration_for
 
 #: (country, administration) -> true mean framing index of the generator (security-leaning).
 TRUE_INDEX = {
@@ -237,7 +237,7 @@ def make_quarantine() -> pd.DataFrame:
 
 
 def make_run_record(seed: int = 11) -> dict:
-    from framelens.config import RunConfig
+    from framelens.core.config import RunConfig
 
     cfg = RunConfig(seed=seed)
     cfg.compare.n_boot = 200
@@ -271,9 +271,9 @@ def make_output_dir(
     out: Path, seed: int = 11, with_topics: bool = True, n_per_group: int = 30
 ) -> Path:
     """An output folder with tables/ (upstream + comparison tables) and run.json."""
-    from framelens.analysis.compare import compare_all
-    from framelens.config import CompareConfig
-    from framelens.outputs.io import write_json, write_table
+    from framelens.analysis.stats.compare import compare_all
+    from framelens.core.config import CompareConfig
+    from framelens.core.io import write_json, write_table
 
     fs = make_frame_scores(n_per_group=n_per_group)
     tables = {

@@ -2,8 +2,8 @@
 
 import pytest
 
-from framelens.config import RunConfig
-from framelens.errors import EXIT_CONFIG, ConfigError
+from framelens.core.config import RunConfig
+from framelens.core.errors import EXIT_CONFIG, ConfigError
 
 
 def test_config_defaults_validate_and_roundtrip():

@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from framelens.config import ExtractConfig
+from framelens.core.config import ExtractConfig
 from framelens.corpus import extract, extract_html, extract_pdf, extract_text, quarantine_table
-from framelens.errors import Errors
+from framelens.core.errors import Errors
 
 SENTENCES = [
     "La Secretaría de Relaciones Exteriores informa sobre la protección consular de niñas y niños migrantes.",
@@ -291,7 +291,7 @@ def test_corpus_results_do_not_depend_on_workers(edge_corpus, shared_corpus, tmp
 def test_corpus_timeout_kills_the_file_not_the_run(tmp_path, monkeypatch):
     import time
 
-    import framelens.corpus.worker as worker
+    import framelens.corpus.executors.worker as worker
 
     real = worker.process_file
 
@@ -338,7 +338,7 @@ def test_corpus_readers_return_one_record():
 
 
 def test_corpus_empty_folder_is_a_usage_error(tmp_path):
-    from framelens.errors import ConfigError
+    from framelens.core.errors import ConfigError
 
     with pytest.raises(ConfigError, match="No documents found"):
         extract(tmp_path, progress=False)

@@ -34,7 +34,7 @@ from framelens.corpus.metadata import (
 )
 from framelens.corpus.pdf import dehyphenate, remove_running_lines
 from framelens.corpus.sniff import sniff_kind
-from framelens.errors import ConfigError
+from framelens.core.errors import ConfigError
 
 
 # --------------------------------------------------------------------------- dates

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from framelens.config import ExtractConfig
+from framelens.core.config import ExtractConfig
 from framelens.corpus import (
     extract,
     extract_pdf,

@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 
 from _hostile import form_bomb_pdf
-from framelens.config import RunConfig
-from framelens.corpus.dask_executor import document_partitions, partition_size
-from framelens.errors import Errors
+from framelens.core.config import RunConfig
+from framelens.corpus.executors.dask_cluster import document_partitions, partition_size
+from framelens.core.errors import Errors
 from framelens.pipeline import run
 
 SLICE = (

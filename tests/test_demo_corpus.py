@@ -4,7 +4,7 @@ import csv
 
 import pdfplumber
 
-from framelens.corpus.administration import administration_for
+from framelens.core.domain import administration_for
 from framelens.demo import write_demo_corpus
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from framelens.outputs import figures as F
-from framelens.outputs.io import read_table
+from framelens.core.io import read_table
 from test_compare_synthetic import make_output_dir
 
 PLOTS = {

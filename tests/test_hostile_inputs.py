@@ -3,7 +3,7 @@ mixed with real documents (tests/_hostile.py says what each file is and what mus
 
 One run (module fixture) with a small per-file timeout and page limit; the tests then read its
 tables, run.json and report. Nothing here is tuned to the generated files: the reasons are the
-messages of ``framelens.errors`` and the checks hold for any hostile set.
+messages of ``framelens.core.errors`` and the checks hold for any hostile set.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 from _hostile import XSS_BROKEN, XSS_TITLE, write_hostile_corpus
-from framelens.config import RunConfig
-from framelens.errors import EXIT_QUARANTINE, Errors
+from framelens.core.config import RunConfig
+from framelens.core.errors import EXIT_QUARANTINE, Errors
 from framelens.pipeline import run
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from framelens.analysis import available_versions, load_lexicon
-from framelens.analysis.lexicon import FRAMES, FRAMING_DIR, fold
-from framelens.errors import ConfigError
+from framelens.analysis.framing.lexicon import FRAMES, FRAMING_DIR, fold
+from framelens.core.errors import ConfigError
 
 REQUIRED_SUBFRAMES = {
     "humanitarian": {

@@ -7,7 +7,7 @@ import pytest
 from sklearn.exceptions import NotFittedError
 
 from _topic_fixtures import cached_tables
-from framelens.errors import ConfigError
+from framelens.core.errors import ConfigError
 from framelens.models import (
     LDATopicModel,
     NMFTopicModel,

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from _topic_fixtures import cached_results
-from framelens.errors import ConfigError
+from framelens.core.errors import ConfigError
 from framelens.models import score_intrusion, write_intrusion_sheets
 from framelens.schemas import validate
 

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from framelens.models import g2_statistic, keyness
+from framelens.analysis.stats.keyness import g2_statistic, keyness
 from framelens.schemas import validate
 
 BACKGROUND = "migrant policy government office report program country people"

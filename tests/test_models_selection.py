@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from _topic_fixtures import cached_tables, small_config
-from framelens.models import choose_k, plot_selection, select_topics
+from framelens.models import choose_k, select_topics
+from framelens.outputs.topic_figures import plot_selection
 from framelens.models.selection import SELECTION_COLUMNS, summarise_selection
 from framelens.schemas import validate
 

@@ -7,7 +7,7 @@ import pytest
 
 from _topic_fixtures import cached_results, cached_tables, small_config
 from framelens.models import estimate_prevalence, fit_topics, load_seeds
-from framelens.outputs.io import table_to_csv_bytes
+from framelens.core.io import table_to_csv_bytes
 from framelens.schemas import validate
 
 pytestmark = pytest.mark.corpus
@@ -26,7 +26,7 @@ def results(shared_corpus):
 
 
 def test_models_topics_tables_match_schemas(results):
-    for name in ("topics", "doc_topics", "topic_prevalence", "keyness"):
+    for name in ("topics", "doc_topics", "topic_prevalence"):
         validate(getattr(results, name), name)
     assert set(results.topics["language"]) == {"en", "es"}
     sums = results.doc_topics.groupby("doc_id")["weight"].sum()
@@ -37,7 +37,7 @@ def test_models_topics_determinism_byte_identical(results, tables):
     documents, sentences = tables
     before = (documents.copy(), sentences.copy())
     again = fit_topics(sentences, documents, small_config(), seed=SEED)
-    for name in ("topics", "doc_topics", "topic_prevalence", "keyness", "seed_ranks"):
+    for name in ("topics", "doc_topics", "topic_prevalence", "seed_ranks"):
         assert table_to_csv_bytes(getattr(again, name)) == table_to_csv_bytes(
             getattr(results, name)
         ), name
@@ -117,9 +117,9 @@ def test_models_topics_model_uncertainty_enters_intervals(results):
 
 
 def test_models_topics_commands_write_tables_and_figures(tables, tmp_path):
-    from framelens.config import RunConfig
-    from framelens.models import topics_fit, topics_intrusion, topics_score
-    from framelens.outputs.io import write_table
+    from framelens.core.config import RunConfig
+    from framelens.pipeline.topics import topics_fit, topics_intrusion, topics_score
+    from framelens.core.io import write_table
 
     documents, sentences = tables
     write_table(sentences, tmp_path / "tables", "sentences", ("parquet",))
@@ -128,7 +128,7 @@ def test_models_topics_commands_write_tables_and_figures(tables, tmp_path):
         {"seed": 4, "topics": {"k": 6, "passes": 2, "iterations": 20, "n_seeds": 1, "n_boot": 50}}
     )
     res = topics_fit(tmp_path, cfg)
-    for name in ("topics.csv", "doc_topics.parquet", "topic_prevalence.csv", "keyness.csv"):
+    for name in ("topics.csv", "doc_topics.parquet", "topic_prevalence.csv"):
         assert (tmp_path / "tables" / name).stat().st_size > 0
     assert (tmp_path / "tables" / "topics.csv").read_bytes() == table_to_csv_bytes(res.topics)
     assert (tmp_path / "figures" / "topic_prevalence.pdf").exists()

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from framelens.errors import LockedError
-from framelens.outputs.io import atomic_write_bytes, read_table, write_json, write_table
+from framelens.core.errors import LockedError
+from framelens.core.io import atomic_write_bytes, read_table, write_json, write_table
 from framelens.outputs.run_record import corpus_hash, output_lock, stable_view
 
 

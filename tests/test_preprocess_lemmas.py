@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from framelens.analysis import load_nlp, preprocess
-from framelens.analysis.preprocess import lemmatize_terms, prepare_text
-from framelens.config import PreprocessConfig
+from framelens.analysis.text.preprocess import lemmatize_terms, prepare_text
+from framelens.core.config import PreprocessConfig
 from framelens.schemas import columns_of
 
 
@@ -97,7 +97,7 @@ def test_preprocess_prepare_text_maps_offsets():
     assert prepared == "A b cd\nE"
     import numpy as np
 
-    from framelens.analysis.preprocess import map_offsets
+    from framelens.analysis.text.preprocess import map_offsets
 
     got = map_offsets(np.arange(len(prepared)), prep_pos, orig_pos)
     assert "".join("A  b\nc-\nd\n\nE"[i] for i in got if "A  b\nc-\nd\n\nE"[i].strip()) == "AbcdE"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from framelens.outputs.io import read_table
+from framelens.core.io import read_table
 from framelens.outputs.report import propositions, render_report
 from test_compare_synthetic import INJECTED_TITLES, make_output_dir
 

@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 
 from framelens.demo import write_demo_corpus
-from framelens.errors import EXIT_LOCKED
+from framelens.core.errors import EXIT_LOCKED
 
 SLICE = {
     "us": [

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from framelens.analysis import build_lexicon, load_lexicon, preprocess, score_frames
-from framelens.config import LexiconConfig
-from framelens.errors import ConfigError
-from framelens.outputs.io import table_to_csv_bytes
+from framelens.core.config import LexiconConfig
+from framelens.core.errors import ConfigError
+from framelens.core.io import table_to_csv_bytes
 from framelens.schemas import columns_of
 
 

@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from framelens.analysis import load_lexicon, preprocess, split_gold, validate_lexicon
-from framelens.analysis.lexicon import available_versions, fold
-from framelens.analysis.validation import predict_gold
+from framelens.analysis.framing.lexicon import available_versions, fold
+from framelens.analysis.framing.validation import predict_gold
 from framelens.schemas import columns_of
 
 # F1 reached by 3.0.0 on all 600 sentences (rounded down), per (language, frame)

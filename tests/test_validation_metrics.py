@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from framelens.analysis import build_lexicon, split_gold, validate_lexicon
-from framelens.analysis.validation import metrics_table, read_gold
-from framelens.errors import ConfigError
+from framelens.analysis.framing.validation import metrics_table, read_gold
+from framelens.core.errors import ConfigError
 from framelens.schemas import columns_of
 
 

@@ -3,10 +3,10 @@
 Stages (each a plain function over pandas DataFrames, callable alone from a notebook):
 
 1. ``framelens.corpus.extract`` -> documents
-2. ``framelens.analysis.preprocess`` -> sentences
+2. ``framelens.analysis.text.preprocess`` -> sentences
 3. ``framelens.analysis.score_frames`` -> frame scores, matches, co-occurrence
 4. ``framelens.models.fit_topics`` -> topic model and tables
-5. ``framelens.analysis.compare`` -> comparison results with intervals
+5. ``framelens.analysis.stats.compare`` -> comparison results with intervals
 6. ``framelens.outputs.write_all`` -> tables, figures, report, run.json
 """
 

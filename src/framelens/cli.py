@@ -14,8 +14,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from framelens.config import RunConfig
-from framelens.errors import EXIT_CONFIG, EXIT_OK, FramelensError
+from framelens.core.config import RunConfig
+from framelens.core.errors import EXIT_CONFIG, EXIT_OK, FramelensError
 
 app = typer.Typer(
     add_completion=False,
@@ -153,7 +153,7 @@ def validate_lexicon_cmd(
 ) -> None:
     """Score hand-coded sentences with the lexicon: precision, recall, F1 (with intervals), alpha."""
     from framelens.analysis import load_lexicon, validate_lexicon
-    from framelens.outputs.io import write_table
+    from framelens.core.io import write_table
     from framelens.pipeline import resolve_gold
 
     cfg = _guard(lambda: _config(config, out=out, seed=seed))
@@ -161,7 +161,7 @@ def validate_lexicon_cmd(
         cfg.lexicon.gold = str(gold)
     gold_path = _guard(lambda: resolve_gold(cfg))
     if gold_path is None:
-        from framelens.errors import Errors
+        from framelens.core.errors import Errors
 
         console.print(f"[red]error:[/red] {Errors.E010.format(path='../shared/validation/gold_sentences.csv')}")
         raise typer.Exit(EXIT_CONFIG)
@@ -205,7 +205,7 @@ def topics_select(
     Uses the sentences of an earlier run in --out; with --corpus (or when --out holds no run)
     it first extracts and preprocesses that corpus (the demo corpus when none is given).
     """
-    from framelens.models import topics_select as select
+    from framelens.pipeline.topics import topics_select as select
     from framelens.pipeline import ensure_sentences
 
     cfg = _guard(lambda: _config(config, corpus, out=out, seed=seed))
@@ -225,8 +225,8 @@ def topics_intrusion(
     seed: int | None = SeedOpt,
 ) -> None:
     """Write word- and topic-intrusion sheets for a human coder, or score a filled-in sheet."""
-    from framelens.models import topics_intrusion as write_sheets
-    from framelens.models import topics_score
+    from framelens.pipeline.topics import topics_intrusion as write_sheets
+    from framelens.pipeline.topics import topics_score
 
     cfg = _guard(lambda: _config(config, out=out, seed=seed))
     if score is not None:

@@ -1,20 +1,33 @@
-"""framelens.analysis: preprocessing, the framing lexicon, scoring, actors, validation (stages 2-3).
+"""framelens.analysis: the text (stage 2), framing (stage 3) and statistics (stage 5) layers.
 
-Each import line below is one module; later stages add their own lines.
+``analysis.text`` < ``analysis.framing`` < ``models`` < ``analysis.stats`` in the import
+order (docs/architecture.md). The stage functions are re-exported here for notebooks.
 """
 
-from framelens.analysis.actors import find_actors, load_actors
-from framelens.analysis.lexicon import Lexicon, available_versions, build_lexicon, load_lexicon
-from framelens.analysis.preprocess import load_nlp, preprocess
-from framelens.analysis.scoring import FrameScores, score_frames
-from framelens.analysis.validation import LexiconValidation, split_gold, validate_lexicon
+from framelens.analysis.framing import (
+    FrameScores,
+    Lexicon,
+    LexiconValidation,
+    available_versions,
+    build_lexicon,
+    find_actors,
+    load_actors,
+    load_lexicon,
+    score_frames,
+    split_gold,
+    validate_lexicon,
+)
+from framelens.analysis.stats import ComparisonResult, compare
+from framelens.analysis.text import load_nlp, preprocess
 
 __all__ = [
+    "ComparisonResult",
     "FrameScores",
     "Lexicon",
     "LexiconValidation",
     "available_versions",
     "build_lexicon",
+    "compare",
     "find_actors",
     "load_actors",
     "load_lexicon",
@@ -24,5 +37,3 @@ __all__ = [
     "split_gold",
     "validate_lexicon",
 ]
-
-from framelens.analysis.compare import ComparisonResult, compare  # noqa: E402, F401

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from framelens.corpus.base import EXTRACTOR_VERSION
-from framelens.outputs.io import atomic_write_text
+from framelens.core.io import atomic_write_text
 
 STAT_INDEX = "stat-index.json"
 

@@ -23,7 +23,7 @@ import re
 import unicodedata
 
 from framelens.corpus.sniff import looks_utf16
-from framelens.errors import Errors, ExtractionError
+from framelens.core.errors import Errors, ExtractionError
 
 _BOMS: list[tuple[bytes, str]] = [
     (b"\xef\xbb\xbf", "utf-8-sig"),

@@ -20,12 +20,12 @@ from typing import Any
 
 import pandas as pd
 
-from framelens.config import ExtractConfig
-from framelens.corpus.administration import ADMINISTRATION_ORDER, UNKNOWN
+from framelens.core.config import ExtractConfig
+from framelens.core.domain import ADMINISTRATION_ORDER, UNKNOWN
 from framelens.corpus.cache import ExtractCache
 from framelens.corpus.infer import resolve_metadata
 from framelens.corpus.manifest import CorpusPlan, Item, plan_corpus
-from framelens.errors import ConfigError, Errors
+from framelens.core.errors import ConfigError, Errors
 from framelens.schemas import columns_of, validate
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def _failure(cfg: ExtractConfig):
 
 
 def _run_local(tasks: list[tuple[int, dict]], cfg: ExtractConfig, advance) -> dict[int, dict]:
-    from framelens.corpus.pool import KillablePool
+    from framelens.corpus.executors.pool import KillablePool
 
     results: dict[int, dict] = {}
     n_workers = cfg.workers or (os.cpu_count() or 1)
@@ -80,7 +80,7 @@ def _run_local(tasks: list[tuple[int, dict]], cfg: ExtractConfig, advance) -> di
 def _run_dask(tasks: list[tuple[int, dict]], cfg: ExtractConfig, advance) -> dict[int, dict]:
     """Run the same tasks on a dask.distributed cluster (``cfg.scheduler``, else a
     LocalCluster), streamed in partitions, with the per-file timeout (``dask_executor``)."""
-    from framelens.corpus.dask_executor import run_extract_tasks
+    from framelens.corpus.executors.dask_cluster import run_extract_tasks
 
     return run_extract_tasks(tasks, cfg, advance, _failure(cfg))
 

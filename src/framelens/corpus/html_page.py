@@ -27,7 +27,7 @@ from framelens.corpus.base import Extracted, library_version, read_source
 from framelens.corpus.dates import parse_date
 from framelens.corpus.decode import clean_text, decode_bytes, tidy_lines
 from framelens.corpus.sniff import is_binary_kind, sniff_kind
-from framelens.errors import Errors, ExtractionError
+from framelens.core.errors import Errors, ExtractionError
 
 HEAD_CHARS = 3000
 _DATE_META = (

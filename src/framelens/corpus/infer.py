@@ -32,7 +32,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
-from framelens.corpus.administration import administration_for
+from framelens.core.domain import administration_for
 from framelens.corpus.base import Extracted
 from framelens.corpus.dates import (
     parse_date,

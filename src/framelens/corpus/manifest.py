@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from framelens.errors import ConfigError, Errors
+from framelens.core.errors import ConfigError, Errors
 
 MANIFEST_NAME = "manifest.csv"
 SUPPORTED: dict[str, str] = {

@@ -10,6 +10,6 @@ output is byte-identical on every call (fixed seed, fixed PDF metadata).
 It is a demonstration and a smoke test, not evidence about any government.
 """
 
-from framelens.demo.corpus import DEMO_DOCUMENTS, write_demo_corpus
+from framelens.demo.writer import DEMO_DOCUMENTS, write_demo_corpus
 
 __all__ = ["DEMO_DOCUMENTS", "write_demo_corpus"]

@@ -5,22 +5,15 @@ Estimators (scikit-learn style): ``LDATopicModel`` (gensim, single-core, reprodu
 ``NMFTopicModel`` (scikit-learn, tf-idf), fitted on a ``TopicCorpus`` from ``build_corpus``.
 Pipeline functions: ``fit_topics`` -> ``TopicResults`` (topics, doc_topics, topic_prevalence
 with method-of-composition intervals, keyness), ``select_topics`` -> ``SelectionResult``,
-``keyness``, intrusion tests (``make_word_intrusion``, ``make_topic_intrusion``,
-``write_intrusion_sheets``, ``score_intrusion``) and figures (``plot_selection``,
-``plot_prevalence``). Methods: docs/topics.md.
+intrusion tests (``make_word_intrusion``, ``make_topic_intrusion``,
+``write_intrusion_sheets``, ``score_intrusion``). Compute only: the figures are drawn by
+``framelens.outputs`` and the ``framelens topics`` commands live in ``framelens.pipeline.topics``.
+Methods: docs/topics.md.
 """
 
 from framelens.models.base import TopicModel, derive_seed
 from framelens.models.checks import check_topic_model
-from framelens.models.commands import (
-    topics_fit,
-    topics_intrusion,
-    topics_score,
-    topics_select,
-    write_selection,
-    write_topic_tables,
-)
-from framelens.models.corpus import TopicCorpus, build_corpus
+from framelens.models.topic_corpus import TopicCorpus, build_corpus
 from framelens.models.diagnostics import coherence_per_topic, exclusivity, frex, stability
 from framelens.models.fit import TopicResults, document_excerpts, fit_topics
 from framelens.models.intrusion import (
@@ -30,10 +23,8 @@ from framelens.models.intrusion import (
     score_intrusion,
     write_intrusion_sheets,
 )
-from framelens.models.keyness import g2_statistic, keyness
 from framelens.models.lda import LDATopicModel
 from framelens.models.nmf import NMFTopicModel
-from framelens.models.plots import plot_prevalence, plot_selection
 from framelens.models.prevalence import estimate_prevalence
 from framelens.models.seeds import SeedLexicon, available_seed_versions, load_seeds
 from framelens.models.selection import SelectionResult, choose_k, select_topics
@@ -58,21 +49,11 @@ __all__ = [
     "exclusivity",
     "fit_topics",
     "frex",
-    "g2_statistic",
-    "keyness",
     "load_seeds",
     "make_topic_intrusion",
     "make_word_intrusion",
-    "plot_prevalence",
-    "plot_selection",
     "score_intrusion",
     "select_topics",
     "stability",
-    "topics_fit",
-    "topics_intrusion",
-    "topics_score",
-    "topics_select",
     "write_intrusion_sheets",
-    "write_selection",
-    "write_topic_tables",
 ]

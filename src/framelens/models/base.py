@@ -25,44 +25,11 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
-from framelens.errors import ConfigError, Errors
-from framelens.models.corpus import TopicCorpus, align_dtm
+from framelens.core.errors import ConfigError, Errors
+from framelens.core.seeding import derive_seed, resolve_random_state  # noqa: F401 (re-exported)
+from framelens.models.topic_corpus import TopicCorpus, align_dtm
 
 SeedTerms = Mapping[str, Sequence[str]]
-
-
-def derive_seed(seed: int, *keys: object) -> int:
-    """A child seed in [0, 2**31) derived from ``seed`` and ``keys`` (stable across runs).
-
-    Keys are hashed with CRC-32 of their ``str`` (not Python's salted ``hash``) and fed to
-    ``numpy.random.SeedSequence`` with ``seed`` as entropy.
-
-    >>> derive_seed(1, "en", 0) == derive_seed(1, "en", 0)
-    True
-    """
-    spawn = [zlib.crc32(str(k).encode("utf-8")) for k in keys]
-    ss = np.random.SeedSequence(entropy=int(seed), spawn_key=spawn)
-    return int(ss.generate_state(1, dtype=np.uint32)[0] >> 1)
-
-
-def resolve_random_state(random_state: int | np.random.Generator | None) -> int:
-    """An integer seed from ``random_state`` (int as is; a Generator draws one; None: fresh
-    OS entropy, i.e. not reproducible, as in scikit-learn)."""
-    if random_state is None:
-        return int(np.random.default_rng().integers(0, 2**31 - 1))
-    if isinstance(random_state, np.random.Generator):
-        return int(random_state.integers(0, 2**31 - 1))
-    if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
-        if random_state < 0:
-            raise ConfigError(
-                Errors.E003.format(key="random_state", value=random_state, reason="must be >= 0")
-            )
-        return int(random_state)
-    raise ConfigError(
-        Errors.E003.format(
-            key="random_state", value=random_state, reason="use an int, a Generator or None"
-        )
-    )
 
 
 def normalise_rows(a: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from framelens.models.base import TopicModel
-from framelens.models.corpus import TopicCorpus
+from framelens.models.topic_corpus import TopicCorpus
 
 
 def check_init_stores_params(est: TopicModel, corpus: TopicCorpus) -> None:

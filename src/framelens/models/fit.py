@@ -1,4 +1,4 @@
-"""``fit_topics``: per-language topic models, their tables, prevalence intervals and keyness."""
+"""``fit_topics``: per-language topic models, their tables and prevalence intervals."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from framelens.config import TopicsConfig
-from framelens.errors import ConfigError, Errors
+from framelens.core.config import TopicsConfig
+from framelens.core.errors import ConfigError, Errors
 from framelens.models.base import SeedTerms, TopicModel, derive_seed
-from framelens.models.corpus import TopicCorpus, build_corpus, select_documents
+from framelens.models.topic_corpus import TopicCorpus, build_corpus, select_documents
 from framelens.models.diagnostics import match_topics
-from framelens.models.keyness import keyness as keyness_table
 from framelens.models.lda import LDATopicModel
 from framelens.models.nmf import NMFTopicModel
 from framelens.models.prevalence import PREVALENCE_COLUMNS, estimate_prevalence
@@ -41,8 +40,6 @@ class TopicResults:
     topic_prevalence : DataFrame
         country, administration, language, topic, label, mean, ci_low, ci_high, n_docs,
         small_n, comparable (see ``framelens.models.prevalence``).
-    keyness : DataFrame
-        Key terms per administration within country (``framelens.models.keyness``).
     seed_ranks : DataFrame
         language, topic, label, term, rank, weight: where each seed term found in the
         vocabulary ranks in its theme (empty when unseeded): shows a theme drifting away.
@@ -64,7 +61,6 @@ class TopicResults:
     topics: pd.DataFrame
     doc_topics: pd.DataFrame
     topic_prevalence: pd.DataFrame
-    keyness: pd.DataFrame
     seed_ranks: pd.DataFrame
     excerpts: pd.DataFrame
     models: dict[str, list[TopicModel]] = field(repr=False, default_factory=dict)
@@ -287,7 +283,7 @@ def fit_topics(
     seeds: SeedLexicon | None = None,
     languages: list[str] | None = None,
 ) -> TopicResults:
-    """Fit one topic model per language and compute topic tables, prevalence and keyness.
+    """Fit one topic model per language and compute topic tables and prevalence.
 
     Per language (English documents, Spanish documents): build the pruned corpus
     (``build_corpus``), fit ``config.n_seeds`` refits of ``config.engine`` with k =
@@ -418,12 +414,10 @@ def fit_topics(
         if prev_frames
         else pd.DataFrame(columns=PREVALENCE_COLUMNS)
     )
-    key = keyness_table(sentences, documents, extra_stopwords=config.extra_stopwords)
     return TopicResults(
         topics=topics,
         doc_topics=doc_topics,
         topic_prevalence=prevalence,
-        keyness=key,
         seed_ranks=pd.DataFrame(seed_rows, columns=SEED_RANK_COLUMNS),
         excerpts=pd.concat(excerpt_frames, ignore_index=True)
         if excerpt_frames

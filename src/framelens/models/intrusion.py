@@ -25,9 +25,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from framelens.errors import ConfigError, Errors
+from framelens.core.errors import ConfigError, Errors
 from framelens.models.base import derive_seed
-from framelens.outputs.io import atomic_write_bytes, table_to_csv_bytes
+from framelens.core.io import atomic_write_bytes, table_to_csv_bytes
 
 SCORE_COLUMNS = [
     "test",

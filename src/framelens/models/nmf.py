@@ -44,7 +44,7 @@ from framelens.models.base import (
     normalise_rows,
     resolve_random_state,
 )
-from framelens.models.corpus import TopicCorpus
+from framelens.models.topic_corpus import TopicCorpus
 
 
 class NMFTopicModel(TopicModel):

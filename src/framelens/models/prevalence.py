@@ -26,7 +26,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from framelens.corpus.administration import ADMINISTRATION_ORDER, UNKNOWN
+from framelens.core.domain import ADMINISTRATION_ORDER, UNKNOWN
 from framelens.models.base import derive_seed
 
 PREVALENCE_COLUMNS = [

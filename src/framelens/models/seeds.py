@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from framelens.errors import ConfigError, Errors
+from framelens.core.errors import ConfigError, Errors
+from framelens.core.packagedata import available_versions, kind_dir, resolve_version
 
 #: The themes of seeds 1.x, in topic order.
 THEMES = (
@@ -31,17 +32,9 @@ THEMES = (
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 
 
-def _seeds_root() -> Path:
-    return Path(str(resources.files("framelens") / "lexicons" / "topic_seeds"))
-
-
 def available_seed_versions() -> list[str]:
     """Seed versions shipped with the package, oldest first."""
-    root = _seeds_root()
-    if not root.is_dir():
-        return []
-    found = [p.name for p in root.iterdir() if _SEMVER.match(p.name) and (p / "seeds.csv").exists()]
-    return sorted(found, key=lambda v: tuple(int(x) for x in v.split(".")))
+    return available_versions("topic_seeds", required="seeds.csv")
 
 
 @dataclass(frozen=True)
@@ -92,16 +85,10 @@ class SeedLexicon:
 def load_seeds(version: str = "latest") -> SeedLexicon:
     """Load the seed lexicon ``version`` (``latest`` = highest shipped version).
 
-    Raises ``ConfigError`` (E016) naming the available versions when it does not exist.
+    Raises ``ConfigError`` (E009) naming the available versions when it does not exist.
     """
-    versions = available_seed_versions()
-    if version == "latest" and versions:
-        version = versions[-1]
-    if version not in versions:
-        raise ConfigError(
-            Errors.E016.format(version=version, available=", ".join(versions) or "none")
-        )
-    path = _seeds_root() / version / "seeds.csv"
+    version = resolve_version("topic_seeds", version, required="seeds.csv")
+    path = kind_dir("topic_seeds") / version / "seeds.csv"
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     table = table[["theme", "language", "term"]].copy()
     table["term"] = table["term"].str.strip().str.lower()

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from framelens.config import TopicsConfig
+from framelens.core.config import TopicsConfig
 from framelens.models.diagnostics import coherence_per_topic, exclusivity, stability
 from framelens.models.fit import (
     check_topics_config,

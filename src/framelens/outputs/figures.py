@@ -31,8 +31,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from framelens.corpus.administration import ADMINISTRATION_ORDER, ADMINISTRATIONS, UNKNOWN
-from framelens.outputs.io import atomic_write_bytes
+from framelens.core.domain import ADMINISTRATION_ORDER, ADMINISTRATIONS, UNKNOWN
+from framelens.core.io import atomic_write_bytes
 
 log = logging.getLogger("framelens")
 
@@ -670,7 +670,7 @@ FIGURES: dict[str, tuple[str, Callable[[pd.DataFrame], Figure], str]] = {
 
 
 def _read_optional(tables_dir: Path, name: str) -> pd.DataFrame | None:
-    from framelens.outputs.io import read_table
+    from framelens.core.io import read_table
 
     if not ((tables_dir / f"{name}.parquet").exists() or (tables_dir / f"{name}.csv").exists()):
         return None

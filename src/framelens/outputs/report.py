@@ -29,8 +29,8 @@ from typing import Any
 
 import pandas as pd
 
-from framelens.corpus.administration import ADMINISTRATION_ORDER, ADMINISTRATIONS, UNKNOWN
-from framelens.outputs.io import atomic_write_text, read_table
+from framelens.core.domain import ADMINISTRATION_ORDER, ADMINISTRATIONS, UNKNOWN
+from framelens.core.io import atomic_write_text, read_table
 
 log = logging.getLogger("framelens")
 

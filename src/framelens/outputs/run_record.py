@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from framelens.errors import Errors, LockedError
+from framelens.core.errors import Errors, LockedError
 
 #: Distributions whose versions are recorded in run.json.
 RECORDED_PACKAGES = (

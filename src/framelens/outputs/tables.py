@@ -1,4 +1,4 @@
-"""Write comparison results as tables: CSV + Parquet (via ``framelens.outputs.io``) and LaTeX.
+"""Write comparison results as tables: CSV + Parquet (via ``framelens.core.io``) and LaTeX.
 
 Writers read result objects or tables and never recompute. ``write_results`` validates each
 table against its schema before writing; ``regression_to_latex`` renders the ``frame_regression``
@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from framelens.outputs.io import atomic_write_text, read_table, write_table
+from framelens.core.io import atomic_write_text, read_table, write_table
 
 __all__ = [
     "latex_escape",

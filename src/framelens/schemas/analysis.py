@@ -2,7 +2,7 @@
 
 Columns
 -------
-sentences (one row per sentence; ``framelens.analysis.preprocess``):
+sentences (one row per sentence; ``framelens.analysis.text.preprocess``):
     doc_id, sent_id (0-based within the document), start_char, end_char (offsets into
     ``documents.text``, end exclusive), text (the sentence, line breaks joined), tokens (word
     tokens as written, space-joined), lemmas (lower-cased, space-joined, aligned with tokens),

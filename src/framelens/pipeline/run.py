@@ -22,9 +22,9 @@ from typing import Any
 import pandas as pd
 
 from framelens import __version__
-from framelens.config import RunConfig
-from framelens.errors import EXIT_OK, EXIT_QUARANTINE, ConfigError, Errors
-from framelens.outputs.io import write_json, write_table
+from framelens.core.config import RunConfig
+from framelens.core.errors import EXIT_OK, EXIT_QUARANTINE, ConfigError, Errors
+from framelens.core.io import write_json, write_table
 from framelens.outputs.run_record import (
     corpus_hash,
     git_commit,
@@ -40,7 +40,7 @@ log = logging.getLogger("framelens")
 #: beside a checkout, as in CI).
 DEFAULT_GOLD_CANDIDATES = (
     Path.cwd() / ".." / "shared" / "validation" / "gold_sentences.csv",
-    Path(__file__).resolve().parents[2].parent / "shared" / "validation" / "gold_sentences.csv",
+    Path(__file__).resolve().parents[3].parent / "shared" / "validation" / "gold_sentences.csv",
 )
 
 
@@ -109,7 +109,7 @@ def run(
     with ExitStack() as stack:
         stack.enter_context(output_lock(out_dir))
         if config.extract.executor == "dask":  # one cluster client for extract + preprocess
-            from framelens.corpus.dask_executor import dask_session
+            from framelens.corpus.executors.dask_cluster import dask_session
 
             stack.enter_context(dask_session(config.extract))
         if config.corpus is None:
@@ -185,7 +185,7 @@ def _run_analysis(result: RunResult, config: RunConfig, progress: bool) -> None:
     documents = result.tables["documents"]
     ok = _ok_documents(documents)
     if config.extract.executor == "dask":
-        from framelens.corpus.dask_executor import preprocess_on_dask
+        from framelens.analysis.text.distributed import preprocess_on_dask
 
         sentences = preprocess_on_dask(ok, config.preprocess, config.extract)
     else:
@@ -226,7 +226,6 @@ def _run_topics(result: RunResult, config: RunConfig, progress: bool) -> None:
     result.tables["topics"] = topics.topics
     result.tables["doc_topics"] = topics.doc_topics
     result.tables["topic_prevalence"] = topics.topic_prevalence
-    result.tables["keyness"] = topics.keyness
     selection = getattr(topics, "selection", None)
     if selection is None and config.topics.run_selection:
         from framelens.models import select_topics
@@ -235,7 +234,7 @@ def _run_topics(result: RunResult, config: RunConfig, progress: bool) -> None:
             result.tables["sentences"], result.tables["documents"], config.topics, config.seed
         )
     if selection is not None:
-        from framelens.models import write_selection
+        from framelens.pipeline.topics import write_selection
 
         write_selection(selection, result.out_dir)  # table, chosen k and its figure
         result.tables["topic_selection"] = selection.table
@@ -244,11 +243,19 @@ def _run_topics(result: RunResult, config: RunConfig, progress: bool) -> None:
 
 
 def _run_compare(result: RunResult, config: RunConfig, progress: bool) -> None:
-    from framelens.analysis.compare import compare_all
+    from framelens.analysis.stats.compare import compare_all
 
     if "frame_scores" not in result.tables:
         raise RuntimeError("comparisons need the frame scores of the analysis stage")
     result.tables.update(compare_all(result.tables, config.compare, seed=config.seed))
+    from framelens.analysis.stats.keyness import keyness
+
+    if "sentences" in result.tables:  # key terms per administration, with or without topics
+        result.tables["keyness"] = keyness(
+            result.tables["sentences"],
+            result.tables["documents"],
+            extra_stopwords=config.topics.extra_stopwords,
+        )
 
 
 def _run_outputs(result: RunResult, config: RunConfig, progress: bool) -> None:

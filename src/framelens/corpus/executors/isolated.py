@@ -3,7 +3,7 @@
 A dask task cannot be stopped once it runs, and dask worker processes are daemonic, so they may
 not start ``multiprocessing`` children (the local executor's ``KillablePool``). ``IsolatedReader``
 therefore runs ``process_file`` in a plain ``subprocess`` child (``python -m
-framelens.corpus.isolated``) that it keeps for many files: a task is sent as a length-prefixed
+framelens.corpus.executors.isolated``) that it keeps for many files: a task is sent as a length-prefixed
 pickle on the child's stdin, the record comes back the same way on a private copy of its
 stdout. When a file takes longer than ``timeout_s`` the child is killed (and started again for
 the next file) and the file is reported as timed out; a child that dies (segfault, out of
@@ -63,7 +63,7 @@ class IsolatedReader:
         file's timeout)."""
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         proc = subprocess.Popen(
-            [sys.executable, "-m", "framelens.corpus.isolated"],
+            [sys.executable, "-m", "framelens.corpus.executors.isolated"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -147,8 +147,8 @@ def main() -> None:  # pragma: no cover - runs in the child
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything a library prints goes to stderr, not into the protocol
     inp = sys.stdin.buffer
-    from framelens.corpus.pool import preload
-    from framelens.corpus.worker import process_file
+    from framelens.corpus.executors.pool import preload
+    from framelens.corpus.executors.worker import process_file
 
     preload()  # readers and language models, before any file's clock starts
     _write_frame(out, "ready")

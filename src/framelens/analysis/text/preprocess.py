@@ -40,8 +40,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from framelens.config import PreprocessConfig
-from framelens.errors import ConfigError, Errors
+from framelens.core.config import PreprocessConfig
+from framelens.core.errors import ConfigError, Errors
+from framelens.core.packagedata import data_path
 
 LANGUAGES = ("en", "es")
 #: Longest text handed to spaCy in one call (characters); longer texts are chunked.
@@ -56,7 +57,6 @@ SENTENCE_COLUMNS = [
     "lemmas",
     "n_tokens",
 ]
-_LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicons"
 
 # --------------------------------------------------------------------------- text preparation
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0d\x0e-\x1f\x7f\u00a0\u2028\u2029\t]")
@@ -176,7 +176,7 @@ _OPENERS = frozenset(["(", "[", "{", "¿", "¡", "“", "‘", "«"])
 @functools.cache
 def lemma_overrides(lang: str) -> dict[str, str]:
     """Corrections of the lookup lemmatizer on domain nouns (``lexicons/lemma_overrides.csv``)."""
-    path = _LEXICON_DIR / "lemma_overrides.csv"
+    path = data_path("lemma_overrides.csv")
     out: dict[str, str] = {}
     if path.exists():
         with path.open(encoding="utf-8", newline="") as fh:

@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from framelens.analysis.lexicon import FRAMES, Lexicon, fold
-from framelens.config import LexiconConfig
-from framelens.errors import ConfigError, Errors
+from framelens.analysis.framing.lexicon import FRAMES, Lexicon, fold
+from framelens.core.config import LexiconConfig
+from framelens.core.errors import ConfigError, Errors
 from framelens.schemas.analysis import METADATA_COLUMNS
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from framelens.errors import ConfigError, Errors
+from framelens.core.errors import ConfigError, Errors
 from framelens.models._tokens import document_tokens
 
 #: Metadata columns carried from ``documents`` into ``TopicCorpus.metadata`` when present.

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from framelens.analysis.lexicon import Lexicon, load_lexicon
-from framelens.config import LexiconConfig, PreprocessConfig
-from framelens.errors import ConfigError, Errors
+from framelens.analysis.framing.lexicon import Lexicon, load_lexicon
+from framelens.core.config import LexiconConfig, PreprocessConfig
+from framelens.core.errors import ConfigError, Errors
 
 GOLD_FRAMES = ("humanitarian", "security")
 _GOLD_REQUIRED = ["sent_id", "language", "text", "humanitarian", "security"]
@@ -138,8 +138,8 @@ def predict_gold(
     Returns one row per gold sentence: sent_id, doc_id, language, text, gold_humanitarian,
     gold_security, hits_* and pred_* per frame, matched_terms ("frame:term; ...").
     """
-    from framelens.analysis.preprocess import preprocess
-    from framelens.analysis.scoring import score_frames
+    from framelens.analysis.text.preprocess import preprocess
+    from framelens.analysis.framing.scoring import score_frames
 
     g = read_gold(gold)
     lexicon = lexicon or load_lexicon(preprocess_config=preprocess_config)

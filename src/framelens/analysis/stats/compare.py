@@ -33,7 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from framelens.corpus.administration import ADMINISTRATION_ORDER, ADMINISTRATIONS, UNKNOWN
+from framelens.core.domain import ADMINISTRATION_ORDER, ADMINISTRATIONS, UNKNOWN
+from framelens.core.seeding import rng as _rng
 
 __all__ = [
     "BY_DEFAULT",
@@ -108,12 +109,6 @@ TABLE_COLUMNS = [
 
 
 # ============================================================================ randomness
-def _rng(seed: int | np.random.Generator, *keys: Any) -> np.random.Generator:
-    """A generator for one named estimate: ``default_rng([seed, crc32(k1), crc32(k2), ...])``."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    entropy = [int(seed)] + [zlib.crc32(str(k).encode("utf-8")) for k in keys]
-    return np.random.default_rng(entropy)
 
 
 # ============================================================================ array engines
@@ -608,7 +603,7 @@ def _parse_dates(series: pd.Series) -> pd.Series:
 
 def _assign_periods(df: pd.DataFrame) -> pd.Series:
     """Joint US/MX period label of each row (NaN when undated or not in a joint period)."""
-    from framelens.corpus.administration import administration_for
+    from framelens.core.domain import administration_for
 
     periods = joint_periods("US", "MX")
     valid = {(r.admin_a, r.admin_b): r.period for r in periods.itertuples()}
@@ -1612,7 +1607,7 @@ def compare_all(
     ----------
     tables : mapping of str to DataFrame
         Needs ``frame_scores``; uses ``cooccurrence`` and ``actors`` when present.
-    config : framelens.config.CompareConfig, optional
+    config : framelens.core.config.CompareConfig, optional
         n_boot, n_perm, min_n, cluster, weighting ("document"|"tokens"), ci, time_freq.
     seed : int
         The run's seed.
@@ -1624,7 +1619,7 @@ def compare_all(
         inputs exist, cooccurrence_by_group and actors_by_group; each validated against its
         schema.
     """
-    from framelens.config import CompareConfig
+    from framelens.core.config import CompareConfig
     from framelens.schemas import validate
 
     cfg = config or CompareConfig()

@@ -4,7 +4,7 @@ Each reads the tables of an earlier run from ``<out>/tables`` (``sentences``, ``
 works, and writes its outputs atomically under ``<out>``:
 
 - ``topics_fit``      -> tables/topics.csv, doc_topics.parquet (+ .csv), topic_prevalence.csv,
-                         keyness.csv, topic_seed_ranks.csv; figures/topic_prevalence.{pdf,png}
+                         topic_seed_ranks.csv; figures/topic_prevalence.{pdf,png}
 - ``topics_select``   -> tables/topic_selection.csv, topic_selection_chosen.csv;
                          figures/topic_selection.{pdf,png}
 - ``topics_intrusion``-> validation/intrusion/*_sheet.csv and validation/intrusion/answer_key/
@@ -19,12 +19,12 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from framelens.config import RunConfig
+from framelens.core.config import RunConfig
 from framelens.models.fit import EXCERPT_COLUMNS, TopicResults, document_excerpts, fit_topics
 from framelens.models.intrusion import score_intrusion, write_intrusion_sheets
-from framelens.models.plots import plot_prevalence, plot_selection
+from framelens.outputs.topic_figures import plot_prevalence, plot_selection
 from framelens.models.selection import SelectionResult, select_topics
-from framelens.outputs.io import atomic_write_bytes, read_table, table_to_csv_bytes, write_table
+from framelens.core.io import atomic_write_bytes, read_table, table_to_csv_bytes, write_table
 from framelens.schemas import validate
 
 
@@ -41,7 +41,6 @@ def write_topic_tables(results: TopicResults, out: str | os.PathLike) -> dict[st
         ("topics", results.topics, ("csv",)),
         ("doc_topics", results.doc_topics, ("parquet", "csv")),
         ("topic_prevalence", results.topic_prevalence, ("csv",)),
-        ("keyness", results.keyness, ("csv",)),
     ):
         validate(df, name)
         for fmt, p in write_table(df, tables, name, formats=formats).items():

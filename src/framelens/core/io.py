@@ -122,7 +122,7 @@ def write_table(
 
 def read_table(tables_dir: str | os.PathLike, name: str) -> pd.DataFrame:
     """Read a table written by ``write_table`` (Parquet when present, else CSV)."""
-    from framelens.errors import ConfigError, Errors
+    from framelens.core.errors import ConfigError, Errors
 
     tables_dir = Path(tables_dir)
     pq_path = tables_dir / f"{name}.parquet"

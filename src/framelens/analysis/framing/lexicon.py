@@ -10,7 +10,7 @@ A lexicon version is a folder ``framelens/lexicons/framing/<MAJOR.MINOR.PATCH>/`
 Terms are written in natural forms ("unaccompanied children", "estaciones migratorias") and are
 lemmatised on loading with the same spaCy pipeline as the sentences (``lemmatize_terms``), so
 that "detained", "detains" and "detain" all meet the lemma ``detain``. Matching rules are in
-``framelens.analysis.scoring`` and ``docs/lexicon.md``.
+``framelens.analysis.framing.scoring`` and ``docs/lexicon.md``.
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from framelens.config import PreprocessConfig
-from framelens.errors import ConfigError, Errors
+from framelens.core.config import PreprocessConfig
+from framelens.core.domain import FRAMES
+from framelens.core.errors import ConfigError, Errors
+from framelens.core.packagedata import available_versions as _available, kind_dir, resolve_version
 
-FRAMING_DIR = Path(__file__).resolve().parents[1] / "lexicons" / "framing"
-FRAMES = ("humanitarian", "security", "cooperation")
+FRAMING_DIR = kind_dir("framing")
 #: Frame of "blocker" entries: names that contain frame words but frame nothing by themselves
 #: ("Customs and Border Protection", "Ley de Seguridad Nacional"). They are matched like any
 #: entry, so they consume their tokens (longest match), and are counted nowhere.
@@ -52,10 +53,7 @@ def fold(text: str) -> str:
 
 def available_versions() -> list[str]:
     """Lexicon versions shipped with the package, in semantic-version order."""
-    if not FRAMING_DIR.exists():
-        return []
-    found = [p.name for p in FRAMING_DIR.iterdir() if p.is_dir() and _SEMVER.match(p.name)]
-    return sorted(found, key=lambda v: tuple(int(x) for x in v.split(".")))
+    return _available("framing")
 
 
 @dataclass(frozen=True)
@@ -119,14 +117,7 @@ class Lexicon:
 
 
 def _resolve(version: str) -> str:
-    versions = available_versions()
-    if version == "latest":
-        if not versions:
-            raise ConfigError(Errors.E009.format(version=version, available="none"))
-        return versions[-1]
-    if version not in versions:
-        raise ConfigError(Errors.E009.format(version=version, available=", ".join(versions)))
-    return version
+    return resolve_version("framing", version)
 
 
 def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
@@ -243,7 +234,7 @@ def build_lexicon(
     >>> lex.terms[["term", "key"]].to_dict("records")
     [{'term': 'border wall', 'key': 'border wall'}]
     """
-    from framelens.analysis.preprocess import lemmatize_terms
+    from framelens.analysis.text.preprocess import lemmatize_terms
 
     contexts = (
         contexts.copy()

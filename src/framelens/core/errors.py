@@ -2,6 +2,10 @@
 
 A message says what went wrong, names the file when there is one, and says what to do.
 Use ``Errors.E001.format(...)`` to build one and raise one of the exception classes below.
+User-facing messages (``E...``) carry their code in front, as spaCy's do: ``Errors.E004``
+reads "[E004] Corpus folder ... does not exist. ...", so a user can quote it and look it up in
+the README. Per-file reasons (``W1..``) are recorded verbatim in the documents table's
+``error`` column (one line each, no code), and so are stage failures in ``run.json``.
 
 Exit codes of the CLI (documented in the README):
 
@@ -22,7 +26,17 @@ EXIT_QUARANTINE = 3
 EXIT_LOCKED = 4
 
 
-class Errors:
+class _WithCodes(type):
+    """Metaclass: ``Errors.E001`` returns the message with ``[E001]`` in front."""
+
+    def __getattribute__(cls, code: str) -> str:
+        msg = super().__getattribute__(code)
+        if code.startswith("E") and code[1:].isdigit():
+            return f"[{code}] {msg}"
+        return msg
+
+
+class Errors(metaclass=_WithCodes):
     # configuration and usage
     E001 = "Config file {path} could not be read: {reason}. Check that it is valid YAML."
     E002 = "Config key '{key}' in {path} is unknown. Known keys in [{section}]: {known}."
@@ -35,7 +49,10 @@ class Errors:
         "Output folder {path} is locked by another framelens run (pid {pid}, started {started}). "
         "Wait for it to finish, or remove {lock} if that process no longer exists."
     )
-    E009 = "Lexicon version {version} not found; available: {available}."
+    E009 = (
+        "Package data {kind} version {version} not found; available: {available}. "
+        "Use one of these (or 'latest') in the config."
+    )
     E010 = "Gold file {path} not found. Pass one with --gold CSV (columns: sent_id, language, text, humanitarian, security)."
     E011 = "Table {name} is missing from {path}. Run `framelens run --out {path}` first."
     E012 = "Unknown executor {value!r}: use 'local' or 'dask'."

@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from framelens.models.prevalence import group_order
-from framelens.outputs.io import atomic_write_bytes
+from framelens.core.io import atomic_write_bytes
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 _MARKERS = {"lda": "o", "nmf": "s"}

@@ -19,7 +19,7 @@ Streaming, so the client's memory stays bounded:
 - per-file timeouts hold on the cluster too: each dask worker reads its files in a killable
   child interpreter (``isolated.IsolatedReader``), since a running dask task cannot be stopped.
 
-``preprocess_on_dask`` runs stage 2 (spaCy) the same way: the readable documents are cut into
+``map_partitions`` runs a later stage (``analysis.text.preprocess_on_dask``) the same way: the readable documents are cut into
 partitions of similar text length, each partition is preprocessed on a worker and the sentence
 tables are concatenated in doc_id order (sentences are per document, so the result equals
 ``analysis.preprocess`` on the whole table).
@@ -40,7 +40,7 @@ from typing import Any
 
 import pandas as pd
 
-from framelens.config import ExtractConfig, PreprocessConfig
+from framelens.core.config import ExtractConfig
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ def _stream(
 @contextmanager
 def _reader() -> Iterator[Any]:
     """An idle reader process of this worker (started when there is none), returned after."""
-    from framelens.corpus.isolated import IsolatedReader
+    from framelens.corpus.executors.isolated import IsolatedReader
 
     with _READERS_LOCK:
         reader = _READERS.pop() if _READERS else IsolatedReader()
@@ -217,13 +217,7 @@ def run_extract_tasks(
     return results
 
 
-# --------------------------------------------------------------------------- preprocessing
-def preprocess_partition(documents: pd.DataFrame, config: PreprocessConfig) -> pd.DataFrame:
-    from framelens.analysis.preprocess import preprocess
-
-    return preprocess(documents, config)
-
-
+# --------------------------------------------------------------------------- later stages
 def document_partitions(documents: pd.DataFrame, n_parts: int) -> list[pd.DataFrame]:
     """Cut ``documents`` (sorted by doc_id) into at most ``n_parts`` runs of similar text length."""
     docs = documents.sort_values("doc_id", kind="stable")
@@ -241,32 +235,26 @@ def document_partitions(documents: pd.DataFrame, n_parts: int) -> list[pd.DataFr
     return [p for p in parts if len(p)]
 
 
-def preprocess_on_dask(
-    documents: pd.DataFrame, config: PreprocessConfig, cfg: ExtractConfig
-) -> pd.DataFrame:
-    """``analysis.preprocess`` with the documents spread over a dask cluster (same result)."""
-    from framelens.analysis.preprocess import preprocess
-    from framelens.schemas import validate
+def map_partitions(
+    fn: Callable[..., pd.DataFrame],
+    documents: pd.DataFrame,
+    args: tuple,
+    cfg: ExtractConfig,
+) -> list[pd.DataFrame]:
+    """Run ``fn(partition, *args)`` over ``documents`` cut into partitions on the cluster.
 
-    docs = documents.loc[
-        (documents["status"] == "ok") & documents["language"].isin(["en", "es"]),
-        ["doc_id", "language", "text", "status"],
-    ]
-    docs = docs.copy()
-    docs.attrs = {}
-    if docs.empty:
-        return preprocess(docs, config)
+    Partitions are runs of documents (by doc_id) of similar text length, a few per worker, and
+    at most a few are in flight per worker. Returns the results in partition order; the first
+    error raised by ``fn`` is raised here. Used by later stages (``analysis.text``) to put
+    their own per-document work on the cluster without this layer knowing about it.
+    """
     with dask_client(cfg) as client:
         workers = n_workers(client)
-        n_parts = max(1, min(len(docs), MIN_PARTITIONS_PER_WORKER * workers))
-        parts = document_partitions(docs, n_parts)
+        n_parts = max(1, min(len(documents), MIN_PARTITIONS_PER_WORKER * workers))
+        parts = document_partitions(documents, n_parts)
         frames = []
-        for _part, sentences, error in _stream(
-            client, preprocess_partition, parts, (config,), workers
-        ):
+        for _part, result, error in _stream(client, fn, parts, args, workers):
             if error is not None:
                 raise error
-            frames.append(sentences)
-    out = pd.concat(frames, ignore_index=True)
-    out = out.sort_values(["doc_id", "sent_id"], kind="stable").reset_index(drop=True)
-    return validate(out, "sentences")
+            frames.append(result)
+    return frames

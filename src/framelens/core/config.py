@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from framelens.errors import ConfigError, Errors
+from framelens.core.errors import ConfigError, Errors
 
 
 @dataclass

@@ -14,13 +14,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from framelens.analysis.lexicon import fold
-from framelens.analysis.scoring import _END, TokenTrie, _doc_metadata, _languages, _tokenize
-from framelens.config import PreprocessConfig
-from framelens.errors import ConfigError, Errors
+from framelens.analysis.framing.lexicon import fold
+from framelens.analysis.framing.scoring import _END, TokenTrie, _doc_metadata, _languages, _tokenize
+from framelens.core.config import PreprocessConfig
+from framelens.core.errors import ConfigError, Errors
+from framelens.core.packagedata import kind_dir, resolve_version
 from framelens.schemas.analysis import METADATA_COLUMNS
 
-ACTORS_DIR = Path(__file__).resolve().parents[1] / "lexicons" / "actors"
+ACTORS_DIR = kind_dir("actors")
 ACTOR_COLUMNS = ["actor", "actor_country", "alias", "language", "match", "note"]
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 _CACHE: dict[tuple[str, str], pd.DataFrame] = {}
@@ -34,15 +35,9 @@ def load_actors(
     Returns one row per alias: actor, actor_country (US|MX|INTL), alias, language (en|es|any),
     match (acronym|name), note, key.
     """
-    from framelens.analysis.preprocess import lemmatize_terms
+    from framelens.analysis.text.preprocess import lemmatize_terms
 
-    versions = sorted(
-        (p.name for p in ACTORS_DIR.iterdir() if p.is_dir() and _SEMVER.match(p.name)),
-        key=lambda v: tuple(int(x) for x in v.split(".")),
-    )
-    v = versions[-1] if version == "latest" and versions else version
-    if v not in versions:
-        raise ConfigError(Errors.E009.format(version=version, available=", ".join(versions)))
+    v = resolve_version("actors", version)
     key = (v, repr(preprocess_config))
     if key in _CACHE:
         return _CACHE[key]

@@ -26,7 +26,7 @@ from typing import Any
 
 #: Modules imported in the parent before forking, per input format ("*" = always).
 PRELOAD: dict[str, list[str]] = {
-    "*": ["framelens.corpus.worker", "framelens.corpus.infer"],
+    "*": ["framelens.corpus.executors.worker", "framelens.corpus.infer"],
     "pdf": ["framelens.corpus.pdf", "pdfplumber", "pypdfium2"],
     "html": ["framelens.corpus.html_page", "trafilatura", "lxml.html"],
     "txt": ["framelens.corpus.plain_text"],
@@ -61,7 +61,7 @@ def preload(formats: set[str] | None = None) -> None:
 
 
 def _worker_main(conn: Connection) -> None:  # pragma: no cover - runs in the child
-    from framelens.corpus.worker import process_file
+    from framelens.corpus.executors.worker import process_file
 
     while True:
         try:

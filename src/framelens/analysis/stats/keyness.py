@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2
 
-from framelens.corpus.administration import UNKNOWN
+from framelens.core.domain import UNKNOWN
 from framelens.models._tokens import document_tokens
 from framelens.models.prevalence import group_order
 
