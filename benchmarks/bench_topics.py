@@ -52,7 +52,7 @@ def measure(quick: bool = True) -> dict:
     from _topic_fixtures import TOPIC_DOCS, build_tables
     from framelens.core.config import TopicsConfig
     from framelens.models import load_seeds
-    from framelens.models.fit import make_model, prepare_corpus
+    from framelens.models.refits import make_model, prepare_corpus
 
     corpus_dir = _corpus_dir()
     if quick:

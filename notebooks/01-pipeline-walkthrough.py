@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 from framelens.analysis import find_actors, load_lexicon, preprocess, score_frames
-from framelens.analysis.stats.compare import compare
+from framelens.analysis.stats import compare
 from framelens.core.config import RunConfig
 from framelens.corpus import extract
 from framelens.demo import write_demo_corpus
@@ -44,7 +44,9 @@ work = Path(tempfile.mkdtemp(prefix="framelens-nb-"))
 # %%
 corpus = write_demo_corpus(work / "demo")
 documents = extract(corpus, config=config.extract, progress=False)
-documents[["doc_id", "format", "country", "language", "date", "administration", "n_chars", "status"]]
+documents[
+    ["doc_id", "format", "country", "language", "date", "administration", "n_chars", "status"]
+]
 
 # %% [markdown]
 # ## 2. Preprocess: sentences with lemmas (spaCy)
@@ -61,7 +63,9 @@ sentences.head()
 lexicon = load_lexicon(config.lexicon.version)
 scores = score_frames(sentences, lexicon, documents=documents, config=config.lexicon)
 print("lexicon version", lexicon.version)
-scores.frame_scores[["doc_id", "administration", "hits_humanitarian", "hits_security", "framing_index"]].head()
+scores.frame_scores[
+    ["doc_id", "administration", "hits_humanitarian", "hits_security", "framing_index"]
+].head()
 
 # %% [markdown]
 # Every hit can be read in its context (keyword in context):
@@ -85,8 +89,13 @@ topics.topic_prevalence.head(12)
 
 # %%
 result = compare(
-    scores.frame_scores, "framing_index", by=("country", "administration"),
-    n_boot=500, n_perm=500, min_n=3, seed=SEED,
+    scores.frame_scores,
+    "framing_index",
+    by=("country", "administration"),
+    n_boot=500,
+    n_perm=500,
+    min_n=3,
+    seed=SEED,
 )
 print(result.summary())
 

@@ -40,11 +40,23 @@ def check_report(html: str | os.PathLike, chromium: str | None = None, timeout: 
     with tempfile.TemporaryDirectory(prefix="framelens-chromium-") as tmp:
         netlog = Path(tmp) / "net.json"
         cmd = [
-            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", f"--user-data-dir={tmp}/profile", "--enable-logging=stderr",
-            "--v=0", f"--log-net-log={netlog}", "--net-log-capture-mode=Default",
-            "--virtual-time-budget=5000", "--dump-dom", page.as_uri(),
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp}/profile",
+            "--enable-logging=stderr",
+            "--v=0",
+            f"--log-net-log={netlog}",
+            "--net-log-capture-mode=Default",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            page.as_uri(),
         ]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
         console = [

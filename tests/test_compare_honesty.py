@@ -1,4 +1,4 @@
-"""Statistical honesty: do the intervals and tests of framelens.analysis.stats.compare keep their
+"""Statistical honesty: do the intervals and tests of framelens.analysis.stats keep their
 promises on data where the truth is known?
 
 1. Coverage: synthetic documents from two groups with a known difference of means (framing
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from framelens.analysis.stats.compare import bootstrap_difference, bootstrap_mean, permutation_test
+from framelens.analysis.stats import bootstrap_difference, bootstrap_mean, permutation_test
 
 R = 2000
 SE = np.sqrt(0.95 * 0.05 / R)

@@ -1,4 +1,4 @@
-"""Unit tests of framelens.analysis.stats.compare: groups, differences, Holm, regression, time series,
+"""Unit tests of framelens.analysis.stats: groups, differences, Holm, regression, time series,
 co-occurrence, actors, determinism, schemas and writers."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from framelens.analysis.stats.compare import (
+from framelens.analysis.stats import (
     CI_NONE,
     CI_PERCENTILE,
     CI_STUDENTIZED,
@@ -68,7 +68,7 @@ def test_compare_group_means_and_flags(fs):
     assert ("MX", "Peña Nieto") in g.index and ("US", "unknown") in g.index
     pn = g.loc[("MX", "Peña Nieto")]
     assert pn["n_docs"] == 3 and bool(pn["small_n"]) and pn["ci_method"] == CI_PERCENTILE
-    assert not bool(g.loc[("US", "unknown"), "compared"])
+    assert not bool(g.loc[("US", "unknown"), "comparable"])
     assert g.loc[("MX", "unknown"), "ci_method"] == CI_NONE
     assert np.isnan(g.loc[("MX", "unknown"), "ci_low"])
     big = g.loc[("US", "Biden")]
@@ -238,7 +238,7 @@ def test_compare_regression_falls_back_to_hc1_with_few_clusters(fs):
 
 
 def test_compare_regression_latex_escapes_and_lists_terms(fs):
-    tex = regress(fs, ["framing_index", "rate_security"]).to_latex()
+    tex = regression_to_latex(regress(fs, ["framing_index", "rate_security"]).table)
     assert tex.count("\\begin{tabular}{lcc}") == 1
     assert "doc\\_type[law]" in tex and "López Obrador" in tex
     assert "\\toprule" in tex and "\\bottomrule" in tex
@@ -285,7 +285,7 @@ def test_compare_cooccurrence_hit_weighting_is_the_pooled_share(fs):
 
 # ---------------------------------------------------------------------------- actors
 def test_compare_actors_by_group_counts_and_shares():
-    from framelens.analysis.stats.compare import actors_by_group
+    from framelens.analysis.stats import actors_by_group
 
     rows = []
     for doc in range(6):  # CBP in 6 Biden documents, 2 sentences each, 1 of them security
@@ -331,3 +331,80 @@ def test_compare_bootstrap_mean_docstring_example():
     est = bootstrap_mean([0.1, -0.2, -0.5, 0.0, -0.3], n_boot=500, seed=1)
     assert est.estimate == pytest.approx(-0.18)
     assert est.ci_low < est.estimate < est.ci_high
+
+
+# ---------------------------------------------------------------------------- results, settings, errors
+def test_compare_results_name_their_tables(fs):
+    r = compare(fs, "framing_index", **FAST)
+    assert set(r.tables()) == {"frame_by_group", "frame_differences"}
+    assert r.tables()["frame_by_group"] is r.groups
+    co = cooccurrence_by_group(make_cooccurrence(fs), **FAST)
+    assert list(co.tables()) == ["cooccurrence_by_group"]
+    assert list(regress(fs, "framing_index").tables()) == ["frame_regression"]
+
+
+def test_compare_settings_object_equals_keyword_options(fs):
+    from framelens.analysis.stats import StatsSettings
+
+    by_options = compare(fs, "framing_index", cluster="issuer", min_n=4, **FAST)
+    settings = StatsSettings(n_boot=300, n_perm=300, seed=3, cluster="issuer", min_n=4)
+    by_settings = compare(fs, "framing_index", settings=settings)
+    pd.testing.assert_frame_equal(by_options.groups, by_settings.groups)
+    pd.testing.assert_frame_equal(by_options.differences, by_settings.differences)
+    assert StatsSettings.from_config(CompareConfig(n_boot=7), seed=1) == StatsSettings(
+        n_boot=7, seed=1
+    )
+
+
+def test_compare_user_mistakes_raise_coded_config_errors(fs):
+    from framelens.analysis.stats import actors_by_group
+    from framelens.core.errors import ConfigError
+
+    cases = {
+        "E023": lambda: compare(fs, "no_such_measure", seed=1),
+        "E024": lambda: compare(fs, "framing_index", ci=95, seed=1),
+        "E025": lambda: compare(fs, [], seed=1),
+        "E026": lambda: timeseries(fs, "framing_index", freq="W", seed=1),
+        "E027": lambda: actors_by_group(make_actors(fs), n_perm=10, seed=1),
+        "E028": lambda: compare(fs, "framing_index"),
+        "E029": lambda: cooccurrence_by_group(fs, seed=1),
+    }
+    for code, call in cases.items():
+        with pytest.raises(ConfigError, match=rf"\[{code}\]"):
+            call()
+    with pytest.raises(ConfigError, match=r"\[E026\].*weighting"):
+        cooccurrence_by_group(make_cooccurrence(fs), weighting="tokens", seed=1)
+
+
+# ---------------------------------------------------------------------------- resampling core
+def test_compare_resampling_primitives():
+    from framelens.core.resampling import (
+        bootstrap_chunks,
+        bootstrap_matrix,
+        bootstrap_sample,
+        cluster_members,
+        cluster_totals,
+        expand_clusters,
+        percentile_interval,
+    )
+
+    whole = bootstrap_matrix(7, 50, np.random.default_rng(4))
+    chunks = list(bootstrap_chunks(7, 50, np.random.default_rng(4), chunk_elements=70))
+    assert len(chunks) == 5 and all(idx.shape == (10, 7) for _, idx in chunks)
+    np.testing.assert_array_equal(np.concatenate([idx for _, idx in chunks]), whole)
+    np.testing.assert_array_equal(
+        bootstrap_sample(7, np.random.default_rng(4)),
+        bootstrap_matrix(7, 1, np.random.default_rng(4))[0],
+    )
+    labels = np.array(["b", "a", "b", "c"])
+    s, w = cluster_totals(labels, np.array([1.0, 2.0, 3.0, 4.0]), np.ones(4))
+    assert s.tolist() == [2.0, 4.0, 4.0] and w.tolist() == [1.0, 2.0, 1.0]
+    members = cluster_members(labels)
+    assert [m.tolist() for m in members] == [[1], [0, 2], [3]]
+    assert expand_clusters(np.array([1, 2]), members).tolist() == [0, 2, 3]
+    draws = np.array([np.nan, *np.linspace(0, 1, 101)])
+    assert percentile_interval(draws, 0.9) == pytest.approx((0.05, 0.95))
+    assert np.isnan(percentile_interval(np.array([1.0, np.inf]), 0.9)[0])
+    lo, hi = percentile_interval(np.column_stack([draws[1:], 2 * draws[1:]]), 0.9, axis=0)
+    np.testing.assert_allclose(lo, [0.05, 0.1])
+    np.testing.assert_allclose(hi, [0.95, 1.9])

@@ -271,7 +271,7 @@ def make_output_dir(
     out: Path, seed: int = 11, with_topics: bool = True, n_per_group: int = 30
 ) -> Path:
     """An output folder with tables/ (upstream + comparison tables) and run.json."""
-    from framelens.analysis.stats.compare import compare_all
+    from framelens.analysis.stats import compare_all
     from framelens.core.config import CompareConfig
     from framelens.core.io import write_json, write_table
 

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 from framelens.core.config import ExtractConfig
-from framelens.corpus import extract, extract_html, extract_pdf, extract_text, quarantine_table
 from framelens.core.errors import Errors
+from framelens.corpus import extract, extract_html, extract_pdf, extract_text, quarantine_table
 
 SENTENCES = [
     "La Secretaría de Relaciones Exteriores informa sobre la protección consular de niñas y niños migrantes.",
@@ -340,7 +340,7 @@ def test_corpus_readers_return_one_record():
 def test_corpus_empty_folder_is_a_usage_error(tmp_path):
     from framelens.core.errors import ConfigError
 
-    with pytest.raises(ConfigError, match="No documents found"):
+    with pytest.raises(ConfigError, match=r"\[E007\] No documents found"):
         extract(tmp_path, progress=False)
-    with pytest.raises(ConfigError, match="does not exist"):
+    with pytest.raises(ConfigError, match=r"\[E004\] Corpus folder .* does not exist"):
         extract(tmp_path / "nowhere", progress=False)

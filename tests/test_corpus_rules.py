@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from framelens.core.errors import ConfigError
 from framelens.corpus import extract_html, extract_text, find_manifests, read_manifest
 from framelens.corpus.dates import (
     find_dates,
@@ -34,7 +35,6 @@ from framelens.corpus.metadata import (
 )
 from framelens.corpus.pdf import dehyphenate, remove_running_lines
 from framelens.corpus.sniff import sniff_kind
-from framelens.core.errors import ConfigError
 
 
 # --------------------------------------------------------------------------- dates
@@ -434,5 +434,5 @@ def test_corpus_manifest_helpers(tmp_path):
     ]  # deepest first
     assert read_manifest(found[0]) == [{"file": "y.pdf", "date": "2021-01-01"}]
     (tmp_path / "bad.csv").write_text("path,date\nx.pdf,2021\n")
-    with pytest.raises(ConfigError, match="no 'file' column"):
+    with pytest.raises(ConfigError, match=r"\[E006\] Manifest .* has no 'file' column"):
         read_manifest(tmp_path / "bad.csv")

@@ -18,8 +18,8 @@ import pytest
 
 from _hostile import form_bomb_pdf
 from framelens.core.config import RunConfig
-from framelens.corpus.executors.dask_cluster import document_partitions, partition_size
 from framelens.core.errors import Errors
+from framelens.corpus.executors.dask_cluster import document_partitions, partition_size
 from framelens.pipeline import run
 
 SLICE = (

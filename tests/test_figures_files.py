@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from framelens.outputs import figures as F
 from framelens.core.io import read_table
+from framelens.outputs import figures as F
 from test_compare_synthetic import make_output_dir
 
 PLOTS = {

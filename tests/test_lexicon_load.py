@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from framelens.analysis import available_versions, load_lexicon
-from framelens.analysis.framing.lexicon import FRAMES, FRAMING_DIR, fold
+from framelens.analysis.framing.lexicon import FRAMING_DIR, fold
+from framelens.core.domain import FRAMES
 from framelens.core.errors import ConfigError
 
 REQUIRED_SUBFRAMES = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
+from sklearn.utils._param_validation import InvalidParameterError
 
 from _topic_fixtures import cached_tables
 from framelens.core.errors import ConfigError
@@ -54,6 +55,10 @@ def test_models_contract_init_does_no_work(en_corpus):
     assert est.k == -1
     with pytest.raises(ConfigError, match="E003|invalid"):
         est.fit(en_corpus)
+    # the constraints are in scikit-learn's format: its own validation understands them
+    with pytest.raises(InvalidParameterError, match="'k' parameter of LDATopicModel"):
+        est._validate_params()
+    NMFTopicModel()._validate_params()
     with pytest.raises(NotFittedError):
         NMFTopicModel().top_terms()
 

@@ -10,7 +10,8 @@ import pytest
 
 from _topic_fixtures import cached_results
 from framelens.core.errors import ConfigError
-from framelens.models import score_intrusion, write_intrusion_sheets
+from framelens.models import score_intrusion
+from framelens.outputs.intrusion_sheets import write_intrusion_sheets
 from framelens.schemas import validate
 
 

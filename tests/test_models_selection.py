@@ -8,8 +8,8 @@ import pytest
 
 from _topic_fixtures import cached_tables, small_config
 from framelens.models import choose_k, select_topics
-from framelens.outputs.topic_figures import plot_selection
 from framelens.models.selection import SELECTION_COLUMNS, summarise_selection
+from framelens.outputs.figures import plot_selection
 from framelens.schemas import validate
 
 
@@ -19,6 +19,7 @@ def test_models_selection_table_and_choice(shared_corpus, tmp_path):
     cfg = small_config(k_grid=[4, 6, 7], passes=2, iterations=20, n_seeds=2)
     sel = select_topics(sentences, documents, cfg, seed=3, languages=["en"])
     validate(sel.table, "topic_selection")
+    validate(sel.chosen, "topic_selection_chosen")
     assert list(sel.table.columns) == SELECTION_COLUMNS
     # k=4 is below the six seeded themes: skipped and said so
     assert sorted(set(sel.table["k"])) == [6, 7]
@@ -98,3 +99,6 @@ def test_models_selection_used_by_fit_topics_when_k_is_null(shared_corpus):
     assert res.params["languages"]["en"]["k_source"] == "selection"
     assert res.topics["topic"].nunique() == chosen["k"]
     assert "one seed: stability undefined" in chosen["reason"]
+    tables = res.selection.tables()
+    assert list(tables) == ["topic_selection", "topic_selection_chosen"]
+    assert tables["topic_selection_chosen"] is res.selection.chosen

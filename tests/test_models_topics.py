@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from _topic_fixtures import cached_results, cached_tables, small_config
-from framelens.models import estimate_prevalence, fit_topics, load_seeds
 from framelens.core.io import table_to_csv_bytes
+from framelens.models import estimate_prevalence, fit_topics, load_seeds
 from framelens.schemas import validate
 
 pytestmark = pytest.mark.corpus
@@ -28,6 +28,11 @@ def results(shared_corpus):
 def test_models_topics_tables_match_schemas(results):
     for name in ("topics", "doc_topics", "topic_prevalence"):
         validate(getattr(results, name), name)
+    tables = results.tables()
+    assert list(tables) == ["topics", "doc_topics", "topic_prevalence", "topic_seed_ranks"]
+    assert tables["topic_seed_ranks"] is results.seed_ranks
+    for name, df in tables.items():
+        validate(df, name)
     assert set(results.topics["language"]) == {"en", "es"}
     sums = results.doc_topics.groupby("doc_id")["weight"].sum()
     assert np.allclose(sums, 1.0)
@@ -118,8 +123,8 @@ def test_models_topics_model_uncertainty_enters_intervals(results):
 
 def test_models_topics_commands_write_tables_and_figures(tables, tmp_path):
     from framelens.core.config import RunConfig
-    from framelens.pipeline.topics import topics_fit, topics_intrusion, topics_score
     from framelens.core.io import write_table
+    from framelens.pipeline.topics import topics_fit, topics_intrusion, topics_score
 
     documents, sentences = tables
     write_table(sentences, tmp_path / "tables", "sentences", ("parquet",))

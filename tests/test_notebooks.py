@@ -14,7 +14,11 @@ def _execute(path: Path, cwd: Path, env: dict[str, str]) -> object:
     jupytext = pytest.importorskip("jupytext")
     nbclient = pytest.importorskip("nbclient")
     nb = jupytext.read(path)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
@@ -41,7 +45,10 @@ def test_notebook_executes(path, tmp_path, demo_run):
     env = {"FRAMELENS_RUN_DIR": str(demo_run.out_dir), "MPLBACKEND": "Agg"}
     nb = _execute(path, tmp_path, env)
     errors = [
-        o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
         if o.get("output_type") == "error"
     ]
     assert not errors

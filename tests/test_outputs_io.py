@@ -47,7 +47,9 @@ def test_atomic_write_leaves_no_temp_files_and_replaces(tmp_path):
 def test_write_json_is_sorted_and_stable(tmp_path):
     write_json(tmp_path / "a.json", {"b": np.int64(2), "a": [np.float64(0.5)]})
     assert json.loads((tmp_path / "a.json").read_text()) == {"a": [0.5], "b": 2}
-    assert (tmp_path / "a.json").read_text().index('"a"') < (tmp_path / "a.json").read_text().index('"b"')
+    assert (tmp_path / "a.json").read_text().index('"a"') < (tmp_path / "a.json").read_text().index(
+        '"b"'
+    )
 
 
 def test_output_lock_refuses_second_run_and_takes_over_stale(tmp_path):
@@ -58,10 +60,16 @@ def test_output_lock_refuses_second_run_and_takes_over_stale(tmp_path):
         assert ".framelens.lock" in str(info.value)
     assert not (tmp_path / ".framelens.lock").exists()
     # a lock left by a process that no longer exists is taken over
-    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     dead = int(proc.stdout)
-    (tmp_path / ".framelens.lock").write_text(json.dumps({"pid": dead, "host": os.uname().nodename}))
+    (tmp_path / ".framelens.lock").write_text(
+        json.dumps({"pid": dead, "host": os.uname().nodename})
+    )
     with output_lock(tmp_path):
         pass
 

@@ -17,10 +17,26 @@ from framelens.pipeline import run
 from framelens.schemas import SCHEMAS, validate
 
 EXPECTED_TABLES = [
-    "documents", "quarantine", "sentences", "sentence_frames", "frame_scores", "matches",
-    "cooccurrence", "actors", "topics", "doc_topics", "topic_prevalence", "keyness",
-    "frame_by_group", "frame_differences", "frame_regression", "frame_timeseries",
-    "cooccurrence_by_group", "actors_by_group", "topic_selection",
+    "documents",
+    "quarantine",
+    "sentences",
+    "sentence_frames",
+    "frame_scores",
+    "matches",
+    "cooccurrence",
+    "actors",
+    "topics",
+    "doc_topics",
+    "topic_prevalence",
+    "keyness",
+    "frame_by_group",
+    "frame_differences",
+    "frame_regression",
+    "frame_timeseries",
+    "cooccurrence_by_group",
+    "actors_by_group",
+    "topic_selection",
+    "propositions",
 ]
 
 

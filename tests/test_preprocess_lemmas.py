@@ -127,6 +127,19 @@ def test_preprocess_is_deterministic_and_leaves_input_alone():
     pd.testing.assert_frame_equal(docs, before)
 
 
+def test_preprocess_progress_bar_leaves_sentences_unchanged(capsys):
+    docs = _docs(
+        ("d1", "en", "ok", "Children were detained.\nThey were removed."),
+        ("d2", "es", "ok", "Los niños detenidos."),
+        ("d3", "en", "ok", "   "),  # nothing to parse: still counted as processed
+    )
+    quiet = preprocess(docs)
+    assert capsys.readouterr().err == ""  # off by default
+    shown = preprocess(docs, progress=True)
+    pd.testing.assert_frame_equal(quiet, shown)
+    assert "3/3" in capsys.readouterr().err
+
+
 def test_preprocess_real_transcript(shared_corpus):
     path = shared_corpus / "mx" / "mx-presidencia-20190906-conferencia-de-prensa.txt"
     docs = _docs(("mx1", "es", "ok", path.read_text(encoding="utf-8")))

@@ -28,7 +28,9 @@ def test_report_browser_no_console_errors_no_requests(demo_run, tmp_path):
     assert res["requests"] == []
     # the checker itself sees what it must: a page with a script error and a remote image
     bad = tmp_path / "bad.html"
-    bad.write_text('<html><body><img src="http://example.invalid/x.png">'
-                   "<script>undefinedFn();</script></body></html>")
+    bad.write_text(
+        '<html><body><img src="http://example.invalid/x.png">'
+        "<script>undefinedFn();</script></body></html>"
+    )
     res_bad = mod.check_report(bad)
     assert res_bad["errors"] and res_bad["requests"] == ["http://example.invalid/x.png"]

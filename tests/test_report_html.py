@@ -11,16 +11,37 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from framelens.analysis.stats.propositions import propositions as judge
 from framelens.core.io import read_table
-from framelens.outputs.report import propositions, render_report
+from framelens.outputs import write_tables
+from framelens.outputs.report import proposition_sections, render_report
 from test_compare_synthetic import INJECTED_TITLES, make_output_dir
 
 DPI = 40  # small embedded figures keep the tests fast
 
 
+def propositions(frame_by_group, frame_differences, cooccurrence_by_group):
+    """The report's proposition sections of the ``propositions`` table judged from these."""
+    present = {
+        name
+        for name, table in (
+            ("frame_by_group", frame_by_group),
+            ("frame_differences", frame_differences),
+            ("cooccurrence_by_group", cooccurrence_by_group),
+        )
+        if table is not None
+    }
+    table = judge(frame_by_group, frame_differences, cooccurrence_by_group)
+    return proposition_sections(table, present)
+
+
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory) -> Path:
-    return make_output_dir(tmp_path_factory.mktemp("run"))
+    out = make_output_dir(tmp_path_factory.mktemp("run"))
+    tables = out / "tables"  # the compare stage of a run adds the propositions table
+    names = ("frame_by_group", "frame_differences", "cooccurrence_by_group")
+    write_tables({"propositions": judge(*(read_table(tables, n) for n in names))}, tables)
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +148,7 @@ def test_report_propositions_follow_the_intervals():
             "measure": "framing_index",
             "country": ["US", "US", "MX"],
             "administration": ["Trump I", "Biden", "Sheinbaum"],
-            "compared": True,
+            "comparable": True,
             "n_docs": [30, 30, 3],
             "mean": [-0.5, 0.05, 0.6],
             "ci_low": [-0.7, -0.1, 0.2],

@@ -21,8 +21,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from framelens.demo import write_demo_corpus
 from framelens.core.errors import EXIT_LOCKED
+from framelens.demo import write_demo_corpus
 
 SLICE = {
     "us": [
@@ -139,7 +139,8 @@ def test_resume_killed_run_gives_identical_tables_and_second_run_is_locked(resum
         second = subprocess.run(args, env=env, capture_output=True, text=True)
         assert second.returncode == EXIT_LOCKED == 4
         message = " ".join(second.stderr.split())
-        assert "is locked by another framelens run" in message and f"pid {proc.pid}" in message
+        assert "[E008] Output folder" in message and f"pid {proc.pid}" in message
+        assert "is locked by another framelens run" in message
         while len(_cache_records(out)) < 3:
             assert proc.poll() is None, proc.stderr.read().decode()
             assert time.monotonic() < deadline, "the run extracted nothing in 120 s"

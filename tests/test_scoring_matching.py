@@ -184,6 +184,9 @@ def test_scoring_cooccurrence_shares(toy):
     assert co["hum_in_sec_share"] == pytest.approx(1 / 3)
     assert co["sec_in_hum_share"] == pytest.approx(1 / 2)
     assert list(fs.cooccurrence.columns) == columns_of("cooccurrence")
+    tables = fs.tables()
+    assert list(tables) == ["sentence_frames", "frame_scores", "matches", "cooccurrence"]
+    assert all(list(t.columns) == columns_of(name) for name, t in tables.items())
 
 
 def test_scoring_needs_a_language(toy):

@@ -54,10 +54,10 @@ def test_validation_bootstrap_is_seeded_and_brackets_the_estimate():
     t2, _ = metrics_table(pred, seed=3, n_boot=300)
     t3, _ = metrics_table(pred, seed=4, n_boot=300)
     pd.testing.assert_frame_equal(t1, t2)
-    assert not t1["f1_low"].equals(t3["f1_low"])
+    assert not t1["f1_ci_low"].equals(t3["f1_ci_low"])
     h = t1.iloc[0]
-    assert h["f1_low"] < h["f1"] < h["f1_high"]
-    assert h["precision_low"] <= h["precision"] <= h["precision_high"]
+    assert h["f1_ci_low"] < h["f1"] < h["f1_ci_high"]
+    assert h["precision_ci_low"] <= h["precision"] <= h["precision_ci_high"]
 
 
 def test_validation_end_to_end_with_a_small_lexicon():
@@ -110,6 +110,9 @@ def test_validation_end_to_end_with_a_small_lexicon():
     assert mis[["sent_id", "frame", "error"]].values.tolist() == [["s2", "humanitarian", "fn"]]
     assert "lexicon 0.0.t" in v.summary().lower() or "0.0.t" in v.summary()
     assert set(v.table["lexicon_version"]) == {"0.0.t"}
+    tables = v.tables()
+    assert list(tables) == ["lexicon_validation", "lexicon_confusion", "lexicon_misclassified"]
+    assert all(list(t.columns) == columns_of(name) for name, t in tables.items())
 
 
 def test_validation_gold_errors():
@@ -121,7 +124,7 @@ def test_validation_gold_errors():
 
 def test_validation_split_keeps_documents_whole(gold_sentences):
     dev, held = split_gold(gold_sentences, 0.5, seed=0)
-    assert len(dev) + len(held) == 600
+    assert len(dev) + len(held) == len(pd.read_csv(gold_sentences))
     assert not set(dev["doc_id"]) & set(held["doc_id"])
     dev2, _ = split_gold(gold_sentences, 0.5, seed=0)
     pd.testing.assert_frame_equal(dev, dev2)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from framelens.core.config import RunConfig
@@ -72,11 +74,18 @@ def _summary(result) -> None:
     out = Console()
     out.print(table)
     n_ok = int((docs["status"] == "ok").sum())
+    quarantine = escape(str(result.out_dir / "tables" / "quarantine.csv"))
     out.print(f"read {n_ok} of {len(docs)} documents; {len(docs) - n_ok} quarantined "
-              f"(see {result.out_dir / 'tables' / 'quarantine.csv'})")
+              f"(see {quarantine})")  # fmt: skip
     for stage, err in result.stage_errors.items():
-        out.print(f"[yellow]stage {stage} did not complete:[/yellow] {err}")
-    out.print(f"outputs in {result.out_dir}")
+        out.print(f"[yellow]stage {stage} did not complete:[/yellow] {escape(str(err))}")
+    out.print(f"outputs in {escape(str(result.out_dir))}")
+
+
+def _error(message: object, exit_code: int) -> typer.Exit:
+    """Print ``message`` (with its code, e.g. "[E004] ...") as one line; the Exit to raise."""
+    console.print(f"[red]error:[/red] {escape(str(message))}")
+    return typer.Exit(exit_code)
 
 
 def _guard(fn):
@@ -84,76 +93,92 @@ def _guard(fn):
     try:
         return fn()
     except FramelensError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(exc.exit_code) from None
+        raise _error(exc, exc.exit_code) from None
 
 
-CorpusOpt = typer.Option(None, "--corpus", help="Folder of documents (default: the built-in demo corpus).")
-ManifestOpt = typer.Option(None, "--manifest", help="Manifest CSV (default: manifest.csv files found in the corpus).")
+CorpusOpt = typer.Option(
+    None, "--corpus", help="Folder of documents (default: the built-in demo corpus)."
+)
+ManifestOpt = typer.Option(
+    None, "--manifest", help="Manifest CSV (default: manifest.csv files found in the corpus)."
+)
 NoManifestOpt = typer.Option(False, "--no-manifest", help="Ignore manifests; infer all metadata.")
 OutOpt = typer.Option(None, "--out", help="Output folder (default: outputs/).")
 ConfigOpt = typer.Option(None, "--config", help="YAML run configuration.")
 SeedOpt = typer.Option(None, "--seed", help="Seed of all randomness in the run.")
 WorkersOpt = typer.Option(None, "--workers", help="Processes for extraction (0 = all cores).")
 ExecutorOpt = typer.Option(None, "--executor", help="local (process pool) or dask.")
-SchedulerOpt = typer.Option(None, "--scheduler", help="dask.distributed scheduler address (implies --executor dask).")
+SchedulerOpt = typer.Option(
+    None, "--scheduler", help="dask.distributed scheduler address (implies --executor dask)."
+)
 QuietOpt = typer.Option(False, "--quiet", help="No progress bars.")
 
 
-@app.command()
-def run(
-    corpus: Path | None = CorpusOpt,
-    manifest: Path | None = ManifestOpt,
-    no_manifest: bool = NoManifestOpt,
-    out: Path | None = OutOpt,
-    config: Path | None = ConfigOpt,
-    seed: int | None = SeedOpt,
-    workers: int | None = WorkersOpt,
-    executor: str | None = ExecutorOpt,
-    scheduler: str | None = SchedulerOpt,
-    quiet: bool = QuietOpt,
-) -> None:
-    """Run every stage; with no arguments, on the built-in demo corpus."""
-    from framelens.pipeline import run as run_pipeline
+def _corpus_command(name: str, runner: Callable, doc: str) -> None:
+    """Register ``framelens <name>``: the corpus options, declared once for ``run`` and
+    ``extract``; ``runner(config, progress=...)`` does the work."""
 
-    cfg = _guard(lambda: _config(config, corpus, manifest, no_manifest, out, seed, workers, executor, scheduler))
-    result = _guard(lambda: run_pipeline(cfg, progress=not quiet))
-    _summary(result)
-    raise typer.Exit(result.exit_code)
+    def command(
+        corpus: Path | None = CorpusOpt,
+        manifest: Path | None = ManifestOpt,
+        no_manifest: bool = NoManifestOpt,
+        out: Path | None = OutOpt,
+        config: Path | None = ConfigOpt,
+        seed: int | None = SeedOpt,
+        workers: int | None = WorkersOpt,
+        executor: str | None = ExecutorOpt,
+        scheduler: str | None = SchedulerOpt,
+        quiet: bool = QuietOpt,
+    ) -> None:
+        cfg = _guard(
+            lambda: _config(
+                config, corpus, manifest, no_manifest, out, seed, workers, executor, scheduler
+            )
+        )
+        result = _guard(lambda: runner(cfg, progress=not quiet))
+        _summary(result)
+        raise typer.Exit(result.exit_code)
+
+    command.__doc__ = doc
+    command.__name__ = name
+    app.command(name)(command)
 
 
-@app.command()
-def extract(
-    corpus: Path | None = CorpusOpt,
-    manifest: Path | None = ManifestOpt,
-    no_manifest: bool = NoManifestOpt,
-    out: Path | None = OutOpt,
-    config: Path | None = ConfigOpt,
-    seed: int | None = SeedOpt,
-    workers: int | None = WorkersOpt,
-    executor: str | None = ExecutorOpt,
-    scheduler: str | None = SchedulerOpt,
-    quiet: bool = QuietOpt,
-) -> None:
-    """Extract documents only: tables/documents.{csv,parquet}, tables/quarantine.csv, run.json."""
+def _run(cfg: RunConfig, *, progress: bool):
+    from framelens.pipeline import run
+
+    return run(cfg, progress=progress)
+
+
+def _extract(cfg: RunConfig, *, progress: bool):
     from framelens.pipeline import run_extract
 
-    cfg = _guard(lambda: _config(config, corpus, manifest, no_manifest, out, seed, workers, executor, scheduler))
-    result = _guard(lambda: run_extract(cfg, progress=not quiet))
-    _summary(result)
-    raise typer.Exit(result.exit_code)
+    return run_extract(cfg, progress=progress)
+
+
+_corpus_command("run", _run, "Run every stage; with no arguments, on the built-in demo corpus.")
+_corpus_command(
+    "extract",
+    _extract,
+    "Extract documents only: tables/documents.{csv,parquet}, tables/quarantine.csv, run.json.",
+)
 
 
 @app.command("validate-lexicon")
 def validate_lexicon_cmd(
-    gold: Path | None = typer.Option(None, "--gold", help="Hand-coded sentences CSV (default: ../shared/validation/gold_sentences.csv)."),
+    gold: Path | None = typer.Option(
+        None,
+        "--gold",
+        help="Hand-coded sentences CSV (default: ../shared/validation/gold_sentences.csv).",
+    ),
     out: Path | None = OutOpt,
     config: Path | None = ConfigOpt,
     seed: int | None = SeedOpt,
 ) -> None:
     """Score hand-coded sentences with the lexicon: precision, recall, F1 (with intervals), alpha."""
     from framelens.analysis import load_lexicon, validate_lexicon
-    from framelens.core.io import write_table
+    from framelens.core.errors import Errors
+    from framelens.outputs import write_tables
     from framelens.pipeline import resolve_gold
 
     cfg = _guard(lambda: _config(config, out=out, seed=seed))
@@ -161,16 +186,17 @@ def validate_lexicon_cmd(
         cfg.lexicon.gold = str(gold)
     gold_path = _guard(lambda: resolve_gold(cfg))
     if gold_path is None:
-        from framelens.core.errors import Errors
-
-        console.print(f"[red]error:[/red] {Errors.E010.format(path='../shared/validation/gold_sentences.csv')}")
-        raise typer.Exit(EXIT_CONFIG)
+        raise _error(
+            Errors.E010.format(path="../shared/validation/gold_sentences.csv"), EXIT_CONFIG
+        )
     lexicon = _guard(lambda: load_lexicon(cfg.lexicon.version))
-    val = validate_lexicon(gold_path, lexicon, config=cfg.lexicon, seed=cfg.seed, n_boot=cfg.lexicon.n_boot)
+    val = _guard(
+        lambda: validate_lexicon(
+            gold_path, lexicon, config=cfg.lexicon, seed=cfg.seed, n_boot=cfg.lexicon.n_boot
+        )
+    )
     tables = Path(cfg.out) / "tables"
-    write_table(val.table, tables, "lexicon_validation")
-    write_table(val.confusion, tables, "lexicon_confusion")
-    write_table(val.misclassified, tables, "lexicon_misclassified")
+    _guard(lambda: write_tables(val.tables(), tables))
     Console().print(val.summary())
     Console().print(f"written to {tables}/lexicon_validation.csv")
     raise typer.Exit(EXIT_OK)
@@ -178,17 +204,11 @@ def validate_lexicon_cmd(
 
 @app.command()
 def report(out: Path | None = OutOpt) -> None:
-    """Re-render figures and report/index.html from the tables of a finished run (no recomputation)."""
-    from framelens.outputs.figures import write_figures
-    from framelens.outputs.report import render_report
+    """Re-render LaTeX tables, figures and report/index.html from a finished run (no recomputation)."""
+    from framelens.outputs import render_outputs
 
     out_dir = out or Path("outputs")
-
-    def _render():
-        write_figures(out_dir)
-        return render_report(out_dir)
-
-    path = _guard(_render)
+    path = _guard(lambda: render_outputs(out_dir))
     Console().print(f"report written to {path}")
 
 
@@ -205,8 +225,8 @@ def topics_select(
     Uses the sentences of an earlier run in --out; with --corpus (or when --out holds no run)
     it first extracts and preprocesses that corpus (the demo corpus when none is given).
     """
-    from framelens.pipeline.topics import topics_select as select
     from framelens.pipeline import ensure_sentences
+    from framelens.pipeline.topics import topics_select as select
 
     cfg = _guard(lambda: _config(config, corpus, out=out, seed=seed))
     _guard(lambda: ensure_sentences(cfg, rebuild=corpus is not None, progress=not quiet))
@@ -219,7 +239,9 @@ def topics_select(
 @topics_app.command("intrusion")
 def topics_intrusion(
     out: Path | None = OutOpt,
-    score: Path | None = typer.Option(None, "--score", help="A filled-in intrusion sheet to score."),
+    score: Path | None = typer.Option(
+        None, "--score", help="A filled-in intrusion sheet to score."
+    ),
     key: Path | None = typer.Option(None, "--key", help="The answer key of that sheet."),
     config: Path | None = ConfigOpt,
     seed: int | None = SeedOpt,
@@ -231,8 +253,9 @@ def topics_intrusion(
     cfg = _guard(lambda: _config(config, out=out, seed=seed))
     if score is not None:
         if key is None:
-            console.print("[red]error:[/red] --score needs --key (the answer key written with the sheet).")
-            raise typer.Exit(EXIT_CONFIG)
+            raise _error(
+                "--score needs --key (the answer key written with the sheet).", EXIT_CONFIG
+            )
         out_csv = Path(cfg.out) / "tables" / "intrusion_scores.csv"
         scores = _guard(lambda: topics_score(score, key, out_csv=out_csv))
         Console().print(scores.to_string(index=False))
@@ -248,7 +271,7 @@ def main() -> None:
     try:
         app()
     except FramelensError as exc:  # pragma: no cover - _guard handles most
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
         sys.exit(exc.exit_code)
 
 

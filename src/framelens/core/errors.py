@@ -68,6 +68,14 @@ class Errors(metaclass=_WithCodes):
     E020 = "Lexicon file {path} is invalid: {reason}."
     E021 = "score_frames needs a language for every sentence: {n} sentences have none. Pass the documents table or a 'language' column (en|es)."
     E022 = "Gold file {path} lacks columns {missing}. It needs sent_id, language, text, humanitarian, security."
+    # comparison statistics (framelens.analysis.stats)
+    E023 = "{what}: column(s) {missing} not in the table. Its columns: {columns}."
+    E024 = "{what}: ci={ci} is not an interval level; use a value between 0.5 and 1 (e.g. 0.95)."
+    E025 = "{what}: no measure given. Pass a column name or a list of them, e.g. 'framing_index'."
+    E026 = "{what}: {key}={value!r} is not supported; use one of {allowed}."
+    E027 = "{what} does not take option(s) {names}; its options: {known}."
+    E028 = "{what} needs a seed: pass seed=<int> (or settings=StatsSettings(seed=...))."
+    E029 = "{what}: the table has none of the columns {expected}. Pass the per-document cooccurrence table of the framing stage."
 
     # per-file extraction reasons (one line each, recorded in the documents table)
     W101 = "file not found"

@@ -132,3 +132,33 @@ def read_table(tables_dir: str | os.PathLike, name: str) -> pd.DataFrame:
     if csv_path.exists():
         return pd.read_csv(csv_path)
     raise ConfigError(Errors.E011.format(name=name, path=tables_dir.parent))
+
+
+def read_optional_table(
+    tables_dir: str | os.PathLike, name: str, exclude: Iterable[str] = ()
+) -> pd.DataFrame | None:
+    """Read an optional table of a run: None when it is not there or cannot be read.
+
+    The one reader of tables that a run may lack (no topic model, no gold sentences): figures,
+    the report and the LaTeX tables draw what is there and state what is not. A table that
+    exists but cannot be read is logged as a warning and treated as absent. ``exclude`` names
+    columns left unread (Parquet reads only the others), e.g. the full ``text`` of documents.
+    """
+    import logging
+
+    tables_dir = Path(tables_dir)
+    pq_path = tables_dir / f"{name}.parquet"
+    if not (pq_path.exists() or (tables_dir / f"{name}.csv").exists()):
+        return None
+    drop = set(exclude)
+    try:
+        if drop and pq_path.exists():
+            import pyarrow.parquet as pq
+
+            keep = [c for c in pq.read_schema(pq_path).names if c not in drop]
+            return pd.read_parquet(pq_path, columns=keep)
+        df = read_table(tables_dir, name)
+    except Exception as exc:  # an unreadable optional table is reported, not fatal
+        logging.getLogger("framelens").warning("table %s could not be read: %s", name, exc)
+        return None
+    return df.drop(columns=[c for c in drop if c in df.columns])

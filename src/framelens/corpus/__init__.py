@@ -7,10 +7,19 @@ Public API:
 
 - ``extract(source, manifest=None, *, config=None, cache_dir=None, progress=True)`` -> documents
 - ``quarantine_table(documents)``, ``extract_summary(documents)``,
-  ``language_disagreements(documents)``, ``extraction_notes(documents)``
+  ``language_disagreements(documents)``, ``extraction_notes(documents)``,
+  ``status_counts(documents)``
 - ``find_manifests(folder)``, ``read_manifest(path)``
 - per-format readers returning an ``Extracted`` record: ``extract_pdf``, ``extract_html``,
   ``extract_text``
+
+Column lists are the schemas' (``framelens.schemas.columns_of("documents")``).
+
+Modules, in the order a run uses them: ``manifest`` (the corpus plan), ``reading`` (tasks,
+cache look-ups, executors), ``executors`` (where files are read; ``executors.worker`` runs the
+readers ``pdf``, ``html_page``, ``plain_text``, with ``decode``, ``sniff``, ``dates``, ``language``,
+``metadata``), ``infer`` (metadata precedence), ``table`` (the documents table), ``summary``
+(views of it for people), ``cache``.
 
 Methods (extraction, header/footer rule, metadata precedence, dates, language, cache) are
 described in docs/corpus.md. Heavy libraries (pdfplumber, trafilatura, lingua) are imported
@@ -20,25 +29,21 @@ only when a reader runs.
 from __future__ import annotations
 
 from framelens.corpus.base import EXTRACTOR_VERSION, Extracted
-from framelens.corpus.extract import (
-    DOCUMENT_COLUMNS,
-    QUARANTINE_COLUMNS,
-    extract,
+from framelens.corpus.extract import extract
+from framelens.corpus.html_page import extract_html
+from framelens.corpus.manifest import find_manifests, plan_corpus, read_manifest
+from framelens.corpus.pdf import extract_pdf
+from framelens.corpus.plain_text import extract_text
+from framelens.corpus.summary import (
     extract_summary,
     extraction_notes,
     language_disagreements,
     quarantine_table,
     status_counts,
 )
-from framelens.corpus.html_page import extract_html
-from framelens.corpus.manifest import find_manifests, plan_corpus, read_manifest
-from framelens.corpus.pdf import extract_pdf
-from framelens.corpus.plain_text import extract_text
 
 __all__ = [
-    "DOCUMENT_COLUMNS",
     "EXTRACTOR_VERSION",
-    "QUARANTINE_COLUMNS",
     "Extracted",
     "extract",
     "extract_html",

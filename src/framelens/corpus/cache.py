@@ -19,8 +19,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from framelens.corpus.base import EXTRACTOR_VERSION
 from framelens.core.io import atomic_write_text
+from framelens.corpus.base import EXTRACTOR_VERSION
 
 STAT_INDEX = "stat-index.json"
 

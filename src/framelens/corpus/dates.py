@@ -29,6 +29,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from framelens.core.domain import LANGUAGES
+
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 _EN_MONTHS = {
@@ -330,7 +332,7 @@ def parse_date(value: str | None) -> str | None:
 
         parsed = dateparser.parse(
             value,
-            languages=["en", "es"],
+            languages=list(LANGUAGES),
             settings={"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DATES_FROM": "past"},
         )
     except Exception:  # noqa: BLE001 - dateparser raises on odd input

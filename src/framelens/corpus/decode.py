@@ -22,8 +22,8 @@ import codecs
 import re
 import unicodedata
 
-from framelens.corpus.sniff import looks_utf16
 from framelens.core.errors import Errors, ExtractionError
+from framelens.corpus.sniff import looks_utf16
 
 _BOMS: list[tuple[bytes, str]] = [
     (b"\xef\xbb\xbf", "utf-8-sig"),

@@ -23,11 +23,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from framelens.core.errors import Errors, ExtractionError
 from framelens.corpus.base import Extracted, library_version, read_source
 from framelens.corpus.dates import parse_date
 from framelens.corpus.decode import clean_text, decode_bytes, tidy_lines
 from framelens.corpus.sniff import is_binary_kind, sniff_kind
-from framelens.core.errors import Errors, ExtractionError
 
 HEAD_CHARS = 3000
 _DATE_META = (
@@ -225,6 +225,51 @@ def _parse(raw: str) -> Any:
     return tree
 
 
+def _read_page(source: bytes | str | Any) -> tuple[str, str]:
+    """The page's text and encoding, control characters (NULs included) removed; raises
+    ``ExtractionError`` for an empty file or bytes that are not text."""
+    data = read_source(source)
+    if not data:
+        raise ExtractionError(Errors.W102)
+    kind = sniff_kind(data)
+    if is_binary_kind(kind):
+        raise ExtractionError(Errors.W108.format(kind=kind))
+    raw, encoding = decode_bytes(data, html=True)
+    return _CTRL.sub("", raw), encoding
+
+
+def _main_text(tree: Any, meta: dict[str, str], url: str | None) -> str | None:
+    """The page's main text (scripts and styles dropped from ``tree``): its ``<pre>`` text
+    when that is most of the page, else trafilatura's, else the body's when trafilatura
+    finds little on a plain document. Records the choice in ``meta["main_text"]``."""
+    for bad in tree.xpath("//script|//style|//noscript|//template"):
+        bad.drop_tree()
+    pre, body_len = _pre_text(tree)
+    if len(pre.strip()) > 200 and len(re.sub(r"\s+", "", pre)) >= 0.5 * body_len:
+        meta["main_text"] = "pre"
+        return _GPO_PAGE.sub("", pre)
+    import trafilatura
+
+    text = trafilatura.extract(
+        tree,
+        url=url or meta.get("url"),
+        output_format="txt",
+        include_comments=False,
+        include_tables=True,
+        include_links=False,
+        include_images=False,
+        favor_recall=True,
+        deduplicate=False,
+        with_metadata=False,
+    )
+    meta["main_text"] = "trafilatura"
+    if not text or len(text) < 200:
+        fallback = _body_fallback(tree)
+        if fallback and len(fallback) > 5 * len(text or ""):
+            text, meta["main_text"] = fallback, "body"
+    return text
+
+
 def extract_html(source: bytes | str | Any, *, url: str | None = None) -> Extracted:
     """Extract the main text and metadata of an HTML page.
 
@@ -248,47 +293,14 @@ def extract_html(source: bytes | str | Any, *, url: str | None = None) -> Extrac
     """
     extractor = f"trafilatura {library_version('trafilatura')}"
     try:
-        data = read_source(source)
-        if not data:
-            raise ExtractionError(Errors.W102)
-        kind = sniff_kind(data)
-        if is_binary_kind(kind):
-            raise ExtractionError(Errors.W108.format(kind=kind))
-        raw, encoding = decode_bytes(data, html=True)
-        raw = _CTRL.sub("", raw)
+        raw, encoding = _read_page(source)
         try:
             tree = _parse(raw)
         except Exception as exc:  # noqa: BLE001 - lxml raises on empty/odd documents
             raise ExtractionError(Errors.W107, status="empty") from exc
         meta, title, headings = html_metadata(tree, raw)
         meta["encoding"] = encoding
-        for bad in tree.xpath("//script|//style|//noscript|//template"):
-            bad.drop_tree()
-        pre, body_len = _pre_text(tree)
-        text = None
-        if len(pre.strip()) > 200 and len(re.sub(r"\s+", "", pre)) >= 0.5 * body_len:
-            text = _GPO_PAGE.sub("", pre)
-            meta["main_text"] = "pre"
-        else:
-            import trafilatura
-
-            text = trafilatura.extract(
-                tree,
-                url=url or meta.get("url"),
-                output_format="txt",
-                include_comments=False,
-                include_tables=True,
-                include_links=False,
-                include_images=False,
-                favor_recall=True,
-                deduplicate=False,
-                with_metadata=False,
-            )
-            meta["main_text"] = "trafilatura"
-            if not text or len(text) < 200:
-                fallback = _body_fallback(tree)
-                if fallback and len(fallback) > 5 * len(text or ""):
-                    text, meta["main_text"] = fallback, "body"
+        text = _main_text(tree, meta, url)
     except ExtractionError as exc:
         return Extracted.failed(exc.reason, exc.status, extractor)
     except (MemoryError, RecursionError) as exc:

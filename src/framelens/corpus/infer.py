@@ -32,7 +32,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
-from framelens.core.domain import administration_for
+from framelens.core.domain import COUNTRIES, LANGUAGES, administration_for
 from framelens.corpus.base import Extracted
 from framelens.corpus.dates import (
     parse_date,
@@ -101,18 +101,20 @@ _SLUG_TYPES = [
     (r"(?:^|[-_ /])acuerdo", "acuerdo"),
     (r"(?:^|[-_ /])reglamento", "reglamento"),
 ]
+#: How manifests write a country (upper-cased, dots removed) -> its code in ``COUNTRIES``.
 _COUNTRY_NAMES = {
-    "US": "US",
+    **{code: code for code in COUNTRIES},
     "USA": "US",
     "UNITED STATES": "US",
     "UNITED STATES OF AMERICA": "US",
     "EEUU": "US",
     "ESTADOS UNIDOS": "US",
-    "MX": "MX",
     "MEX": "MX",
     "MEXICO": "MX",
     "MÉXICO": "MX",
 }
+#: Last resort for a document's country: the country of its language.
+_LANGUAGE_COUNTRY = {"es": "MX", "en": "US"}
 _SLUG_TYPES_RE = [(re.compile(p, re.I), t) for p, t in _SLUG_TYPES]
 
 
@@ -206,32 +208,21 @@ def _val(row: dict[str, Any] | None, col: str) -> str | None:
     return v or None
 
 
-def resolve_metadata(
-    record: dict[str, Any] | None,
+def _dates(
+    rec: dict[str, Any],
     manifest_row: dict[str, Any] | None,
     manifest_columns: set[str] | frozenset[str],
-    rel_path: str,
-    status: str,
-) -> dict[str, Any]:
-    """Final metadata columns for one document by the precedence table of the module docstring.
-
-    ``record`` is the cached content record (None when the file was not read),
-    ``manifest_row`` the file's manifest row (None without one), ``manifest_columns`` the
-    columns that manifest has, ``rel_path`` the path relative to the corpus root.
-    """
-    rec = record or {}
-    name = PurePosixPath(rel_path).name
-    m_url = _val(manifest_row, "source_url")
-    doc_url = rec.get("url")
-
-    # date
+    name: str,
+    m_url: str | None,
+) -> tuple[str | None, str, str | None]:
+    """``(date, date_source, date_signed)`` by the precedence of the module docstring."""
     if "date" in manifest_columns and manifest_row is not None:
         date = parse_date(_val(manifest_row, "date"))
         date_source = "manifest" if date else "missing"
     else:
         date, date_source = rec.get("date_document"), "document"
         if not date:
-            date = url_date(doc_url) or url_date(m_url) or url_date(name)
+            date = url_date(rec.get("url")) or url_date(m_url) or url_date(name)
             date_source = "url"
         if not date:
             date, date_source = rec.get("date_pdf_metadata"), "pdf_metadata"
@@ -243,20 +234,80 @@ def resolve_metadata(
         date_signed = rec.get("date_signed_document")
         if not plausible_signing(date_signed, date):
             date_signed = None
+    return date, date_source, date_signed
 
-    # language
+
+def _language(
+    rec: dict[str, Any], manifest_row: dict[str, Any] | None, status: str
+) -> tuple[str | None, str | None]:
+    """``(language, language_declared)``: detected, else a declared en|es, else "other"."""
     declared = normalise_language_tag(_val(manifest_row, "language")) or rec.get(
         "language_declared"
     )
     detected = rec.get("language_detected")
     if detected:
         language = detected
-    elif declared in ("en", "es"):
+    elif declared in LANGUAGES:
         language = declared
     else:
         language = "other" if status == "ok" else None
+    return language, declared
 
-    # issuer
+
+def _country(
+    rec: dict[str, Any],
+    manifest_row: dict[str, Any] | None,
+    m_url: str | None,
+    issuer: str | None,
+    language: str | None,
+) -> str | None:
+    """Manifest > document URL > manifest ``source_url`` > issuer > language."""
+    country = _COUNTRY_NAMES.get((_val(manifest_row, "country") or "").upper().replace(".", ""))
+    if country is None:
+        country = (
+            rec.get("country_document")
+            or country_from_url(m_url)
+            or agency_country(issuer)
+            or _LANGUAGE_COUNTRY.get(language or "")
+        )
+    return country
+
+
+def resolve_metadata(
+    record: dict[str, Any] | None,
+    manifest_row: dict[str, Any] | None,
+    manifest_columns: set[str] | frozenset[str],
+    rel_path: str,
+    status: str,
+) -> dict[str, Any]:
+    """Final metadata columns for one document by the precedence table of the module docstring.
+
+    Parameters
+    ----------
+    record : dict or None
+        The cached content record (``infer_from_content`` fields); None when the file was not
+        read.
+    manifest_row : dict or None
+        The file's manifest row; None without one.
+    manifest_columns : set of str
+        The columns that manifest has (a column it has is authoritative, even when empty).
+    rel_path : str
+        The path relative to the corpus root.
+    status : str
+        The document's status (ok|empty|error).
+
+    Returns
+    -------
+    dict
+        country, language, language_declared, date, date_signed, date_source, issuer,
+        doc_type, title, administration.
+    """
+    rec = record or {}
+    name = PurePosixPath(rel_path).name
+    m_url = _val(manifest_row, "source_url")
+    doc_url = rec.get("url")
+    date, date_source, date_signed = _dates(rec, manifest_row, manifest_columns, name, m_url)
+    language, declared = _language(rec, manifest_row, status)
     issuer = (
         _val(manifest_row, "issuer")
         or rec.get("issuer_document")
@@ -264,17 +315,7 @@ def resolve_metadata(
         or issuer_from_name(name)
         or rec.get("issuer_pdf_author")
     )
-
-    # country
-    country = _COUNTRY_NAMES.get((_val(manifest_row, "country") or "").upper().replace(".", ""))
-    if country is None:
-        country = (
-            rec.get("country_document")
-            or country_from_url(m_url)
-            or agency_country(issuer)
-            or {"es": "MX", "en": "US"}.get(language or "")
-        )
-
+    country = _country(rec, manifest_row, m_url, issuer, language)
     doc_type = (
         _val(manifest_row, "doc_type")
         or rec.get("doc_type_document")

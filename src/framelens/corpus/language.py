@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from framelens.core.domain import LANGUAGES
+
 MIN_LETTERS = 100
 MIN_CONFIDENCE = 0.80
 WINDOW = 2000
@@ -71,7 +73,7 @@ def detect_language(text: str) -> tuple[str | None, float]:
     if confidence < MIN_CONFIDENCE:
         return None, confidence
     code = top.language.iso_code_639_1.name.lower()
-    return (code if code in ("en", "es") else "other"), confidence
+    return (code if code in LANGUAGES else "other"), confidence
 
 
 def normalise_language_tag(tag: str | None) -> str | None:

@@ -27,7 +27,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from framelens.core.errors import ConfigError, Errors
 
@@ -184,6 +183,89 @@ def _derived_id(rel: str) -> str:
     return str(p.with_suffix("")) if p.suffix else str(p)
 
 
+def _source_folders(
+    source: str | os.PathLike | list | tuple | None, manifest: str | os.PathLike | None
+) -> tuple[Path, Path | None, list[Path]]:
+    """``(root, folder to walk or None, files given explicitly)`` of a ``source``."""
+    if source is None:
+        if manifest is None:
+            raise ConfigError(Errors.E004.format(path=None))
+        return Path(manifest).resolve().parent, None, []
+    if isinstance(source, (list, tuple)):
+        given = [Path(s) for s in source]
+        explicit: list[Path] = []
+        for p in given:  # folders in a list are walked
+            explicit += _walk(p)[0] if p.is_dir() else [p]
+        parents = [str(p.resolve() if p.is_dir() else p.resolve().parent) for p in given]
+        return Path(os.path.commonpath(parents or [os.getcwd()])), None, explicit
+    sp = Path(source)
+    if sp.is_dir():
+        return sp.resolve(), sp.resolve(), []
+    if sp.exists():
+        return sp.resolve().parent, None, [sp]
+    raise ConfigError(Errors.E004.format(path=sp))
+
+
+def _manifest_item(
+    row: dict[str, str], n: int, mpath: Path, columns: frozenset[str], root: Path
+) -> Item:
+    """The item of manifest row ``n`` (1-based, header included) of ``mpath``."""
+    file_text = row.get("file", "")
+    if not file_text:
+        rel = f"{_posix_rel(mpath, root)}#row{n}"
+        error = Errors.W119.format(row=n, manifest=mpath.name)
+        return Item(row.get("doc_id") or rel, rel, None, "other", row, columns, str(mpath), error)
+    target = mpath.resolve().parent / file_text
+    if not _inside(target, root):
+        shown = display_name(PurePosixPath(file_text).as_posix())
+        fmt = _format_of(shown, row.get("format"))
+        error = Errors.W111.format(file=file_text)
+        return Item(row.get("doc_id") or shown, shown, None, fmt, row, columns, str(mpath), error)
+    rel = _posix_rel(target, root)
+    doc_id = row.get("doc_id") or _derived_id(rel)
+    item = Item(doc_id, rel, target, _format_of(rel, row.get("format")), row, columns, str(mpath))
+    if not target.is_file():
+        item.error = _not_a_file(target)
+    return item
+
+
+def _manifest_items(manifests: list[Path], root: Path, claimed: set[Path]) -> list[Item]:
+    """Items of every manifest row, in manifest order; a file listed twice keeps its first row.
+
+    Files inside the corpus are added to ``claimed`` (resolved paths).
+    """
+    items: list[Item] = []
+    for mpath in manifests:
+        rows = read_manifest(mpath)
+        columns = manifest_columns(mpath)
+        for n, row in enumerate(rows, start=2):
+            item = _manifest_item(row, n, mpath, columns, root)
+            if item.abs_path is not None:
+                key = item.abs_path.resolve()
+                if key in claimed:
+                    continue
+                claimed.add(key)
+            items.append(item)
+    return items
+
+
+def _unlisted_items(candidates: list[Path], root: Path, skip: set[Path]) -> list[Item]:
+    """Items of the files no manifest lists (``skip``: resolved paths already claimed, and the
+    manifests themselves)."""
+    items: list[Item] = []
+    for path in candidates:
+        key = path.resolve() if path.exists() else path.absolute()
+        if key in skip:
+            continue
+        skip.add(key)
+        rel = _posix_rel(path, root)
+        item = Item(_derived_id(rel), rel, path, _format_of(rel))
+        if not path.is_file():
+            item.error = _not_a_file(path)
+        items.append(item)
+    return items
+
+
 def plan_corpus(
     source: str | os.PathLike | list | tuple | None,
     manifest: str | os.PathLike | None = None,
@@ -192,107 +274,44 @@ def plan_corpus(
 ) -> CorpusPlan:
     """List the documents of a corpus (see the module docstring).
 
-    ``source`` is a folder (walked recursively), one file, a list of files, or None with an
-    explicit ``manifest`` (the manifest's folder is then the corpus root). Raises
-    ``ConfigError`` when the folder does not exist.
-    """
-    explicit: list[Path] = []
-    if source is None:
-        if manifest is None:
-            raise ConfigError(Errors.E004.format(path=None))
-        root = Path(manifest).resolve().parent
-        folder = None
-    elif isinstance(source, (list, tuple)):
-        given = [Path(s) for s in source]
-        explicit = []
-        for p in given:  # folders in a list are walked
-            explicit += _walk(p)[0] if p.is_dir() else [p]
-        parents = [str(p.resolve() if p.is_dir() else p.resolve().parent) for p in given]
-        root = Path(os.path.commonpath(parents or [os.getcwd()]))
-        folder = None
-    else:
-        sp = Path(source)
-        if sp.is_dir():
-            root, folder = sp.resolve(), sp.resolve()
-        elif sp.exists():
-            explicit, root, folder = [sp], sp.resolve().parent, None
-        else:
-            raise ConfigError(Errors.E004.format(path=sp))
+    Parameters
+    ----------
+    source : path, list of paths, or None
+        A folder (walked recursively), one file, a list of files, or None with an explicit
+        ``manifest`` (the manifest's folder is then the corpus root).
+    manifest : path, optional
+        An explicit manifest; without it every ``manifest.csv`` under the folder is used
+        when ``use_manifest`` is True.
+    use_manifest : bool, default True
+        Look for manifests in the folder.
 
+    Returns
+    -------
+    CorpusPlan
+        One ``Item`` per document (manifest rows first), the root, the manifests used and
+        the files ignored by suffix.
+
+    Raises
+    ------
+    ConfigError
+        When the folder does not exist, or a manifest cannot be read.
+    """
+    root, folder, explicit = _source_folders(source, manifest)
     manifests: list[Path] = []
     if manifest is not None:
         manifests = [Path(manifest)]
     elif use_manifest and folder is not None:
         manifests = find_manifests(folder)
 
-    items: list[Item] = []
     claimed: set[Path] = set()
-    for mpath in manifests:
-        rows = read_manifest(mpath)
-        columns = manifest_columns(mpath)
-        mdir = mpath.resolve().parent
-        for n, row in enumerate(rows, start=2):
-            file_text = row.get("file", "")
-            if not file_text:
-                rel = f"{_posix_rel(mpath, root)}#row{n}"
-                items.append(
-                    Item(
-                        row.get("doc_id") or rel,
-                        rel,
-                        None,
-                        "other",
-                        row,
-                        columns,
-                        str(mpath),
-                        error=Errors.W119.format(row=n, manifest=mpath.name),
-                    )
-                )
-                continue
-            target = mdir / file_text
-            if not _inside(target, root):
-                shown = display_name(PurePosixPath(file_text).as_posix())
-                items.append(
-                    Item(
-                        row.get("doc_id") or shown,
-                        shown,
-                        None,
-                        _format_of(shown, row.get("format")),
-                        row,
-                        columns,
-                        str(mpath),
-                        error=Errors.W111.format(file=file_text),
-                    )
-                )
-                continue
-            key = target.resolve()
-            if key in claimed:
-                continue
-            claimed.add(key)
-            rel = _posix_rel(target, root)
-            doc_id = row.get("doc_id") or _derived_id(rel)
-            item = Item(
-                doc_id, rel, target, _format_of(rel, row.get("format")), row, columns, str(mpath)
-            )
-            if not target.is_file():
-                item.error = _not_a_file(target)
-            items.append(item)
-
+    items = _manifest_items(manifests, root, claimed)
     ignored: dict[str, int] = {}
     candidates: list[Path] = list(explicit)
     if folder is not None:
         walked, ignored = _walk(folder)
         candidates += walked
-    manifest_paths = {m.resolve() for m in manifests}
-    for path in candidates:
-        key = path.resolve() if path.exists() else path.absolute()
-        if key in claimed or key in manifest_paths:
-            continue
-        claimed.add(key)
-        rel = _posix_rel(path, root)
-        item = Item(_derived_id(rel), rel, path, _format_of(rel))
-        if not path.is_file():
-            item.error = _not_a_file(path)
-        items.append(item)
+    skip = claimed | {m.resolve() for m in manifests}
+    items += _unlisted_items(candidates, root, skip)
     _unique_ids(items)
     return CorpusPlan(
         root=root, items=items, manifests=[str(m) for m in manifests], ignored=ignored
@@ -348,13 +367,3 @@ def _unique_ids(items: list[Item]) -> None:
         seen[it.doc_id] += 1
         if seen[it.doc_id] > 1:
             it.doc_id = f"{it.doc_id}~{seen[it.doc_id]}"
-
-
-def manifest_summary(plan: CorpusPlan) -> dict[str, Any]:
-    """Counts for logs and run.json: documents, manifests, files ignored by suffix."""
-    return {
-        "root": str(plan.root),
-        "n_documents": len(plan.items),
-        "manifests": plan.manifests,
-        "ignored": plan.ignored,
-    }

@@ -41,11 +41,11 @@ import re
 from collections import Counter
 from typing import Any
 
+from framelens.core.errors import Errors, ExtractionError
 from framelens.corpus.base import Extracted, library_version, read_source
 from framelens.corpus.dates import parse_date
 from framelens.corpus.decode import clean_text, tidy_lines
 from framelens.corpus.sniff import sniff_kind
-from framelens.core.errors import Errors, ExtractionError
 
 EDGE_LINES = 12
 RUNNING_SHARE = 0.4

@@ -19,12 +19,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from framelens.core.errors import Errors, ExtractionError
 from framelens.corpus.base import Extracted, read_source
 from framelens.corpus.dates import find_dates, parse_date
 from framelens.corpus.decode import clean_text, decode_bytes, tidy_lines
 from framelens.corpus.metadata import issuer_from_text
 from framelens.corpus.sniff import is_binary_kind, sniff_kind
-from framelens.core.errors import Errors, ExtractionError
 
 HEAD_CHARS = 3000
 _DASHES = re.compile(r"^\s*(?:-{3,}|={3,}|\*{3,}|_{3,})\s*$")

@@ -11,25 +11,42 @@ ends with an underscore. Every engine exposes
   topic, or None), ``random_seed_`` (the integer seed actually used);
 - ``top_terms(n)`` and ``transform(corpus)``.
 
+Hyperparameters are declared once, in scikit-learn's own format: ``_parameter_constraints``
+maps each name to a list of ``sklearn.utils._param_validation`` constraints (``Interval``,
+``StrOptions``, a type, None, ...), so scikit-learn's ``BaseEstimator._validate_params`` (used by
+its ``_fit_context`` and ``check_estimator``) works on our engines. ``fit`` checks them through
+``check_params``, which turns a violation into ``ConfigError`` [E003] naming the parameter.
+The parameters every engine shares (``k``, ``random_state``, ``seed_terms``,
+``seed_strength``) are stored and constrained here; engines add their own.
+
 ``framelens.models.checks.check_topic_model`` tests an engine against this contract.
 """
 
 from __future__ import annotations
 
-import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    validate_parameter_constraints,
+)
 
 from framelens.core.errors import ConfigError, Errors
-from framelens.core.seeding import derive_seed, resolve_random_state  # noqa: F401 (re-exported)
 from framelens.models.topic_corpus import TopicCorpus, align_dtm
 
 SeedTerms = Mapping[str, Sequence[str]]
+
+#: Constraints (scikit-learn format) reused by the engines.
+POSITIVE_INT = Interval(Integral, 1, None, closed="left")
+POSITIVE_REAL = Interval(Real, 0, None, closed="neither")
+NON_NEGATIVE_REAL = Interval(Real, 0, None, closed="left")
 
 
 def normalise_rows(a: np.ndarray) -> np.ndarray:
@@ -40,18 +57,90 @@ def normalise_rows(a: np.ndarray) -> np.ndarray:
     return out
 
 
-class TopicModel(BaseEstimator):
-    """Base class of topic-model engines (not used directly)."""
+def _is_seed_terms(value: Any) -> bool:
+    """None, or a mapping of theme names (str) to sequences of terms (str, not one str)."""
+    if value is None:
+        return True
+    if not isinstance(value, Mapping):
+        return False
+    return all(
+        isinstance(k, str) and not isinstance(t, str) and all(isinstance(w, str) for w in t)
+        for k, t in value.items()
+    )
 
-    #: name -> (check, description): every hyperparameter's allowed values, checked in ``fit``.
-    _parameter_constraints: dict[str, tuple[Callable[[Any], bool], str]] = {}
+
+def _reason(err: InvalidParameterError) -> str:
+    """The "must be ..." part of scikit-learn's message (the whole message if it differs)."""
+    message = str(err)
+    if " must be " in message and ". Got " in message:
+        return "must be " + message.split(" must be ", 1)[1].rsplit(". Got ", 1)[0]
+    return message
+
+
+class TopicModel(BaseEstimator):
+    """Base class of topic-model engines (not used directly).
+
+    Parameters
+    ----------
+    k : int
+        Number of topics.
+    random_state : int, numpy Generator or None
+        Seed of every random draw of the engine.
+    seed_terms : mapping of str to list of str, or None
+        Named themes and their seed terms; theme i is placed on topic i.
+    seed_strength : float
+        How strongly seed terms pull towards their theme (engine-specific scale).
+    """
+
+    #: name -> list of constraints (scikit-learn format); engines extend this dict.
+    _parameter_constraints: dict = {
+        "k": [POSITIVE_INT],
+        "seed_terms": [Mapping, None],
+        "seed_strength": [NON_NEGATIVE_REAL],
+    }
     engine: str = ""
 
-    def _validate_params(self) -> None:
-        for name, (ok, description) in self._parameter_constraints.items():
+    def __init__(
+        self,
+        k: int,
+        *,
+        random_state: int | np.random.Generator | None,
+        seed_terms: SeedTerms | None,
+        seed_strength: float,
+    ):
+        self.k = k
+        self.random_state = random_state
+        self.seed_terms = seed_terms
+        self.seed_strength = seed_strength
+
+    # ------------------------------------------------------------------ parameters
+    def check_params(self) -> None:
+        """Check every hyperparameter against ``_parameter_constraints`` (as scikit-learn's
+        ``_validate_params`` does) and the seed terms' contents.
+
+        Raises
+        ------
+        ConfigError
+            [E003] naming the first invalid parameter, its value and what it must be.
+        """
+        for name, constraints in self._parameter_constraints.items():
             value = getattr(self, name)
-            if not ok(value):
-                raise ConfigError(Errors.E003.format(key=name, value=value, reason=description))
+            try:
+                validate_parameter_constraints(
+                    {name: constraints}, {name: value}, caller_name=type(self).__name__
+                )
+            except InvalidParameterError as err:
+                raise ConfigError(
+                    Errors.E003.format(key=name, value=value, reason=_reason(err))
+                ) from err
+        if not _is_seed_terms(self.seed_terms):
+            raise ConfigError(
+                Errors.E003.format(
+                    key="seed_terms",
+                    value=self.seed_terms,
+                    reason="use a mapping theme -> list of terms, or None",
+                )
+            )
 
     # ------------------------------------------------------------------ seeds
     def _seed_rows(self, corpus: TopicCorpus) -> tuple[list[str | None], list[list[int]]]:
@@ -78,7 +167,7 @@ class TopicModel(BaseEstimator):
     def _prepare(self, corpus: TopicCorpus) -> None:
         if not isinstance(corpus, TopicCorpus):
             raise TypeError(f"fit expects a TopicCorpus, got {type(corpus).__name__}")
-        self._validate_params()
+        self.check_params()
 
     def _finish_fit(self, corpus: TopicCorpus, seed: int, labels: list[str | None]) -> None:
         self.vocabulary_ = list(corpus.vocabulary)
@@ -127,26 +216,3 @@ class TopicModel(BaseEstimator):
         """Per-document Dirichlet parameters of the topic proportions (LDA's variational
         gamma) of the training corpus, or None for engines without a posterior (NMF)."""
         return None
-
-
-def _is_pos_int(v: Any) -> bool:
-    return isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= 1
-
-
-def _is_pos_float(v: Any) -> bool:
-    return isinstance(v, (int, float, np.number)) and not isinstance(v, bool) and v > 0
-
-
-def _is_nonneg_float(v: Any) -> bool:
-    return isinstance(v, (int, float, np.number)) and not isinstance(v, bool) and v >= 0
-
-
-def _is_seed_terms(v: Any) -> bool:
-    if v is None:
-        return True
-    if not isinstance(v, Mapping):
-        return False
-    return all(
-        isinstance(k, str) and not isinstance(t, str) and all(isinstance(w, str) for w in t)
-        for k, t in v.items()
-    )

@@ -1,4 +1,10 @@
-"""``fit_topics``: per-language topic models, their tables and prevalence intervals."""
+"""``fit_topics``: per-language topic models, their tables and prevalence intervals.
+
+Layering inside ``framelens.models`` (an import-linter contract in ``pyproject.toml``): this
+module is on top; it may run ``selection`` first (when ``topics.k`` is null), both fit through
+``refits``, which uses the engines (``lda``, ``nmf`` on ``base``) and their inputs
+(``topic_corpus``, ``seeds``, ``diagnostics``).
+"""
 
 from __future__ import annotations
 
@@ -10,19 +16,24 @@ import pandas as pd
 
 from framelens.core.config import TopicsConfig
 from framelens.core.errors import ConfigError, Errors
-from framelens.models.base import SeedTerms, TopicModel, derive_seed
-from framelens.models.topic_corpus import TopicCorpus, build_corpus, select_documents
-from framelens.models.diagnostics import match_topics
-from framelens.models.lda import LDATopicModel
-from framelens.models.nmf import NMFTopicModel
+from framelens.models.base import TopicModel
 from framelens.models.prevalence import PREVALENCE_COLUMNS, estimate_prevalence
-from framelens.models.seeds import SeedLexicon, load_seeds
+from framelens.models.refits import (
+    check_topics_config,
+    fit_language,
+    languages_of,
+    prepare_corpus,
+    resolve_seeds,
+)
+from framelens.models.seeds import SeedLexicon
+from framelens.models.selection import SelectionResult, select_topics
+from framelens.models.topic_corpus import TopicCorpus, select_documents
+from framelens.schemas import columns_of
 
-LANGUAGES = ("en", "es")
-TOPICS_COLUMNS = ["language", "topic", "label", "rank", "term", "weight"]
-DOC_TOPICS_COLUMNS = ["doc_id", "language", "topic", "label", "weight"]
+TOPICS_COLUMNS = columns_of("topics")
+DOC_TOPICS_COLUMNS = columns_of("doc_topics")
 EXCERPT_COLUMNS = ["doc_id", "language", "excerpt"]
-SEED_RANK_COLUMNS = ["language", "topic", "label", "term", "rank", "weight"]
+SEED_RANK_COLUMNS = columns_of("topic_seed_ranks")
 
 
 @dataclass
@@ -69,7 +80,18 @@ class TopicResults:
     prevalence_draws: dict[tuple[str, str, str], np.ndarray] = field(
         repr=False, default_factory=dict
     )
-    selection: Any = None
+    selection: SelectionResult | None = None
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The topic tables by table name: ``topics``, ``doc_topics``, ``topic_prevalence``
+        and ``topic_seed_ranks`` (``seed_ranks``). The selection's tables are in
+        ``selection.tables()``."""
+        return {
+            "topics": self.topics,
+            "doc_topics": self.doc_topics,
+            "topic_prevalence": self.topic_prevalence,
+            "topic_seed_ranks": self.seed_ranks,
+        }
 
     @property
     def info(self) -> dict[str, Any]:
@@ -92,130 +114,6 @@ class TopicResults:
         return "\n".join(lines)
 
 
-def check_topics_config(config: TopicsConfig) -> TopicsConfig:
-    """Check the topic section's values that ``RunConfig.validate`` does not (E003/E017)."""
-
-    def bad(key: str, value: Any, reason: str) -> None:
-        raise ConfigError(Errors.E003.format(key=f"topics.{key}", value=value, reason=reason))
-
-    if config.unit != "document":
-        raise ConfigError(
-            Errors.E017.format(
-                key="unit", value=config.unit, reason="the topic unit is the document"
-            )
-        )
-    if config.engine not in ("lda", "nmf"):
-        bad("engine", config.engine, "use 'lda' or 'nmf'")
-    if (
-        any(e not in ("lda", "nmf") for e in config.selection_engines)
-        or not config.selection_engines
-    ):
-        bad("selection_engines", config.selection_engines, "use a non-empty list of 'lda', 'nmf'")
-    if config.n_seeds < 1:
-        bad("n_seeds", config.n_seeds, "must be >= 1")
-    if config.n_boot < 1:
-        bad("n_boot", config.n_boot, "must be >= 1")
-    if not 0.5 < config.ci < 1:
-        bad("ci", config.ci, "must be in (0.5, 1)")
-    if config.min_df < 1:
-        bad("min_df", config.min_df, "must be >= 1")
-    if config.selection_rule not in ("frontier", "coherence", "npmi", "stability", "fixed"):
-        bad(
-            "selection_rule",
-            config.selection_rule,
-            "use 'frontier', 'coherence', 'npmi', 'stability' or 'fixed'",
-        )
-    if config.selection_rule == "fixed" and config.k is None:
-        bad("k", None, "selection_rule 'fixed' needs topics.k")
-    return config
-
-
-def make_model(
-    engine: str,
-    k: int,
-    random_state: int,
-    config: TopicsConfig,
-    seed_terms: SeedTerms | None = None,
-) -> TopicModel:
-    """The estimator for ``engine`` with the config's hyperparameters."""
-    if engine == "lda":
-        return LDATopicModel(
-            k,
-            random_state=random_state,
-            passes=config.passes,
-            iterations=config.iterations,
-            alpha=config.alpha,
-            seed_terms=seed_terms,
-            seed_strength=config.seed_strength,
-        )
-    if engine == "nmf":
-        return NMFTopicModel(
-            k,
-            random_state=random_state,
-            seed_terms=seed_terms,
-            seed_strength=config.seed_strength,
-        )
-    raise ConfigError(Errors.E003.format(key="topics.engine", value=engine, reason="use lda|nmf"))
-
-
-def model_seed(seed: int, language: str, engine: str, k: int, replicate: int) -> int:
-    """The seed of refit ``replicate`` (shared by ``fit_topics`` and ``select_topics``)."""
-    return derive_seed(seed, "topics", language, engine, k, replicate)
-
-
-def languages_of(documents: pd.DataFrame, languages: list[str] | None = None) -> list[str]:
-    """Languages with readable documents (en, es), or those asked for."""
-    if languages is not None:
-        return list(languages)
-    docs = documents[documents["status"] == "ok"] if "status" in documents else documents
-    present = set(docs["language"].dropna().astype(str))
-    return [lang for lang in LANGUAGES if lang in present]
-
-
-def prepare_corpus(
-    sentences: pd.DataFrame,
-    documents: pd.DataFrame,
-    language: str,
-    config: TopicsConfig,
-    seeds: SeedLexicon | None,
-) -> tuple[TopicCorpus, dict[str, list[str]] | None]:
-    """The pruned corpus of ``language`` and the seed terms resolved to its vocabulary."""
-    protected = seeds.all_forms(language) if seeds is not None else ()
-    corpus = build_corpus(
-        sentences,
-        documents,
-        language,
-        min_df=config.min_df,
-        max_df=config.max_df,
-        max_vocab=config.max_vocab,
-        bigrams=config.bigrams,
-        stopwords=config.extra_stopwords,
-        protected=protected,
-    )
-    seed_terms = seeds.resolve(language, corpus.vocabulary) if seeds is not None else None
-    return corpus, seed_terms
-
-
-def topic_labels(
-    topic_word: np.ndarray, vocabulary: list[str], themes: list[str | None]
-) -> list[str]:
-    """Theme name for seeded topics; the top three terms joined by ``_`` otherwise (made
-    unique with the topic number on a clash)."""
-    labels: list[str] = []
-    vocab = np.asarray(vocabulary, dtype=object)
-    for t in range(topic_word.shape[0]):
-        theme = themes[t] if t < len(themes) else None
-        if theme:
-            labels.append(theme)
-            continue
-        top = vocab[np.argsort(-topic_word[t], kind="stable")[:3]]
-        label = "_".join(str(w) for w in top)
-        if label in labels or label in themes:
-            label = f"{label}_{t}"
-        labels.append(label)
-    return labels
-
-
 def document_excerpts(
     sentences: pd.DataFrame, doc_ids: list[str], language: str, max_chars: int = 700
 ) -> pd.DataFrame:
@@ -235,43 +133,6 @@ def document_excerpts(
         out[doc_id] = excerpt if len(excerpt) <= max_chars else excerpt[:max_chars].rstrip() + " …"
     rows = [(d, language, out.get(d, "")) for d in doc_ids]
     return pd.DataFrame(rows, columns=EXCERPT_COLUMNS)
-
-
-def fit_language(
-    corpus: TopicCorpus,
-    seed_terms: dict[str, list[str]] | None,
-    engine: str,
-    k: int,
-    config: TopicsConfig,
-    seed: int,
-) -> tuple[list[TopicModel], np.ndarray, np.ndarray, np.ndarray | None, list[str]]:
-    """Fit R refits of one language and align them to the first.
-
-    Returns (models, topic_word (R, k, V), doc_topic (R, n, k), concentration (R, n, k) or
-    None, labels).
-    """
-    n_fixed = len(seed_terms) if seed_terms else 0
-    models: list[TopicModel] = []
-    tw, dt, conc = [], [], []
-    for r in range(config.n_seeds):
-        m = make_model(
-            engine, k, model_seed(seed, corpus.language, engine, k, r), config, seed_terms
-        )
-        m.fit(corpus)
-        if r == 0:
-            perm = np.arange(k)
-        else:
-            perm, _ = match_topics(models[0].topic_word_, m.topic_word_, fixed=n_fixed)
-        models.append(m)
-        tw.append(m.topic_word_[perm])
-        dt.append(m.doc_topic_[:, perm])
-        c = m.doc_topic_concentration_
-        conc.append(None if c is None else c[:, perm])
-    topic_word = np.stack(tw)
-    doc_topic = np.stack(dt)
-    concentration = None if any(c is None for c in conc) else np.stack(conc)
-    labels = topic_labels(topic_word.mean(axis=0), corpus.vocabulary, models[0].topic_labels_)
-    return models, topic_word, doc_topic, concentration, labels
 
 
 def fit_topics(
@@ -318,15 +179,8 @@ def fit_topics(
     >>> res.topic_prevalence.query("label == 'enforcement_detention'")  # doctest: +SKIP
     """
     config = check_topics_config(config or TopicsConfig())
-    if config.seeded and seeds is None:
-        seeds = load_seeds(config.seeds_version)
-    if not config.seeded:
-        seeds = None
-    topics_rows, doc_rows, prev_frames, seed_rows, excerpt_frames = [], [], [], [], []
-    models: dict[str, list[TopicModel]] = {}
-    corpora: dict[str, TopicCorpus] = {}
-    draws: dict[tuple[str, str, str], np.ndarray] = {}
-    selections: list[Any] = []
+    seeds = resolve_seeds(config, seeds)
+    parts = _Parts()
     params: dict[str, Any] = {
         "engine": config.engine,
         "seed": seed,
@@ -338,106 +192,160 @@ def fit_topics(
         "languages": {},
     }
     for lang in languages_of(documents, languages):
-        corpus, seed_terms = prepare_corpus(sentences, documents, lang, config, seeds)
-        k = config.k
-        selection = None
-        if k is None:
-            from framelens.models.selection import select_topics
-
-            sub_cfg = TopicsConfig(**{**config.__dict__, "selection_engines": [config.engine]})
-            selection = select_topics(sentences, documents, sub_cfg, seed, languages=[lang])
-            k = int(selection.chosen.set_index("language").loc[lang, "k"])
-            selections.append(selection)
-        if seed_terms is not None and len(seed_terms) > k:
-            raise ConfigError(Errors.E015.format(k=k, n_themes=len(seed_terms)))
-        fitted, topic_word, doc_topic, conc, labels = fit_language(
-            corpus, seed_terms, config.engine, k, config, seed
+        params["languages"][lang] = _fit_one_language(
+            parts, sentences, documents, lang, config, seed, seeds
         )
-        models[lang] = fitted
-        corpora[lang] = corpus
-        mean_tw = topic_word.mean(axis=0)
-        mean_dt = doc_topic.mean(axis=0)
-        vocab = np.asarray(corpus.vocabulary, dtype=object)
-        n_top = min(config.n_top_terms, corpus.n_terms)
-        for t in range(k):
-            order = np.argsort(-mean_tw[t], kind="stable")
-            for r, j in enumerate(order[:n_top], start=1):
-                topics_rows.append((lang, t, labels[t], r, vocab[j], float(mean_tw[t, j])))
-            if seed_terms is not None and t < len(seed_terms):
-                theme = list(seed_terms)[t]
-                ranks = np.empty(corpus.n_terms, dtype=np.int64)
-                ranks[order] = np.arange(1, corpus.n_terms + 1)
-                index = corpus.term_index()
-                for term in sorted(seed_terms[theme], key=lambda w: (ranks[index[w]], w)):
-                    j = index[term]
-                    seed_rows.append(
-                        (lang, t, labels[t], term, int(ranks[j]), float(mean_tw[t, j]))
-                    )
-        for i, doc_id in enumerate(corpus.doc_ids):
-            for t in range(k):
-                doc_rows.append((doc_id, lang, t, labels[t], float(mean_dt[i, t])))
-        prev, lang_draws = estimate_prevalence(
-            doc_topic,
-            corpus.metadata,
-            labels,
-            concentration=conc,
-            n_boot=config.n_boot,
-            ci=config.ci,
-            min_n=config.min_n,
-            seed=seed,
+    return parts.results(params)
+
+
+@dataclass
+class _Parts:
+    """What ``fit_topics`` collects language by language (rows in table order)."""
+
+    topic_rows: list[tuple] = field(default_factory=list)
+    doc_rows: list[tuple] = field(default_factory=list)
+    seed_rows: list[tuple] = field(default_factory=list)
+    prevalence: list[pd.DataFrame] = field(default_factory=list)
+    excerpts: list[pd.DataFrame] = field(default_factory=list)
+    models: dict[str, list[TopicModel]] = field(default_factory=dict)
+    corpora: dict[str, TopicCorpus] = field(default_factory=dict)
+    draws: dict[tuple[str, str, str], np.ndarray] = field(default_factory=dict)
+    selections: list[SelectionResult] = field(default_factory=list)
+
+    def results(self, params: dict[str, Any]) -> TopicResults:
+        """The collected rows as tables, with the models and ``params``."""
+        doc_topics = pd.DataFrame(self.doc_rows, columns=DOC_TOPICS_COLUMNS).sort_values(
+            ["doc_id", "topic"], kind="mergesort", ignore_index=True
         )
-        prev_frames.append(prev)
-        draws.update(lang_draws)
-        excerpt_frames.append(document_excerpts(sentences, corpus.doc_ids, lang))
-        n_docs_lang = len(select_documents(documents, lang))
-        params["languages"][lang] = {
-            "k": k,
-            "k_source": "config" if config.k is not None else "selection",
-            "selection": None if selection is None else selection.chosen.to_dict("records"),
-            "n_docs": corpus.n_docs,
-            "n_docs_language": n_docs_lang,
-            "n_terms": corpus.n_terms,
-            "n_refits": len(fitted),
-            "model_seeds": [m.random_seed_ for m in fitted],
-            "labels": labels,
-            "pruning": corpus.pruning,
-            "seed_terms_found": None
-            if seed_terms is None
-            else {th: len(v) for th, v in seed_terms.items()},
-        }
-    topics = pd.DataFrame(topics_rows, columns=TOPICS_COLUMNS)
-    doc_topics = pd.DataFrame(doc_rows, columns=DOC_TOPICS_COLUMNS).sort_values(
-        ["doc_id", "topic"], kind="mergesort", ignore_index=True
-    )
-    prevalence = (
-        pd.concat(prev_frames, ignore_index=True)
-        if prev_frames
-        else pd.DataFrame(columns=PREVALENCE_COLUMNS)
-    )
-    return TopicResults(
-        topics=topics,
-        doc_topics=doc_topics,
-        topic_prevalence=prevalence,
-        seed_ranks=pd.DataFrame(seed_rows, columns=SEED_RANK_COLUMNS),
-        excerpts=pd.concat(excerpt_frames, ignore_index=True)
-        if excerpt_frames
-        else pd.DataFrame(columns=EXCERPT_COLUMNS),
-        models=models,
-        corpora=corpora,
-        params=params,
-        prevalence_draws=draws,
-        selection=_merge_selections(selections),
-    )
+        return TopicResults(
+            topics=pd.DataFrame(self.topic_rows, columns=TOPICS_COLUMNS),
+            doc_topics=doc_topics,
+            topic_prevalence=_concat(self.prevalence, PREVALENCE_COLUMNS),
+            seed_ranks=pd.DataFrame(self.seed_rows, columns=SEED_RANK_COLUMNS),
+            excerpts=_concat(self.excerpts, EXCERPT_COLUMNS),
+            models=self.models,
+            corpora=self.corpora,
+            params=params,
+            prevalence_draws=self.draws,
+            selection=SelectionResult.concat(self.selections),
+        )
 
 
-def _merge_selections(selections: list[Any]) -> Any:
-    if not selections:
-        return None
-    from framelens.models.selection import SelectionResult
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
-    return SelectionResult(
-        table=pd.concat([s.table for s in selections], ignore_index=True),
-        chosen=pd.concat([s.chosen for s in selections], ignore_index=True),
-        figure=pd.concat([s.figure for s in selections], ignore_index=True),
-        skipped=[x for s in selections for x in s.skipped],
+
+def _fit_one_language(
+    parts: _Parts,
+    sentences: pd.DataFrame,
+    documents: pd.DataFrame,
+    lang: str,
+    config: TopicsConfig,
+    seed: int,
+    seeds: SeedLexicon | None,
+) -> dict[str, Any]:
+    """Fit ``lang``, add its rows, models and draws to ``parts``; return its run-record entry."""
+    corpus, seed_terms = prepare_corpus(sentences, documents, lang, config, seeds)
+    k, selection = _number_of_topics(sentences, documents, lang, config, seed)
+    if selection is not None:
+        parts.selections.append(selection)
+    if seed_terms is not None and len(seed_terms) > k:
+        raise ConfigError(Errors.E015.format(k=k, n_themes=len(seed_terms)))
+    fitted, topic_word, doc_topic, conc, labels = fit_language(
+        corpus, seed_terms, config.engine, k, config, seed
     )
+    parts.models[lang] = fitted
+    parts.corpora[lang] = corpus
+    mean_tw = topic_word.mean(axis=0)
+    parts.topic_rows.extend(topic_rows(lang, mean_tw, labels, corpus, config.n_top_terms))
+    parts.seed_rows.extend(seed_rank_rows(lang, mean_tw, labels, corpus, seed_terms))
+    parts.doc_rows.extend(doc_topic_rows(lang, doc_topic.mean(axis=0), labels, corpus))
+    prev, lang_draws = estimate_prevalence(
+        doc_topic,
+        corpus.metadata,
+        labels,
+        concentration=conc,
+        n_boot=config.n_boot,
+        ci=config.ci,
+        min_n=config.min_n,
+        seed=seed,
+    )
+    parts.prevalence.append(prev)
+    parts.draws.update(lang_draws)
+    parts.excerpts.append(document_excerpts(sentences, corpus.doc_ids, lang))
+    return {
+        "k": k,
+        "k_source": "config" if config.k is not None else "selection",
+        "selection": None if selection is None else selection.chosen.to_dict("records"),
+        "n_docs": corpus.n_docs,
+        "n_docs_language": len(select_documents(documents, lang)),
+        "n_terms": corpus.n_terms,
+        "n_refits": len(fitted),
+        "model_seeds": [m.random_seed_ for m in fitted],
+        "labels": labels,
+        "pruning": corpus.pruning,
+        "seed_terms_found": None
+        if seed_terms is None
+        else {th: len(v) for th, v in seed_terms.items()},
+    }
+
+
+def _number_of_topics(
+    sentences: pd.DataFrame, documents: pd.DataFrame, lang: str, config: TopicsConfig, seed: int
+) -> tuple[int, SelectionResult | None]:
+    """``config.k``, or the k ``select_topics`` chooses for ``lang`` with ``config.engine``
+    when it is None (with that selection)."""
+    if config.k is not None:
+        return config.k, None
+    sub_cfg = TopicsConfig(**{**config.__dict__, "selection_engines": [config.engine]})
+    selection = select_topics(sentences, documents, sub_cfg, seed, languages=[lang])
+    return int(selection.chosen.set_index("language").loc[lang, "k"]), selection
+
+
+def topic_rows(
+    lang: str, topic_word: np.ndarray, labels: list[str], corpus: TopicCorpus, n_top_terms: int
+) -> list[tuple]:
+    """``topics`` rows: the top ``n_top_terms`` terms of each topic of ``topic_word`` (k, V)."""
+    vocab = np.asarray(corpus.vocabulary, dtype=object)
+    n_top = min(n_top_terms, corpus.n_terms)
+    rows = []
+    for t in range(topic_word.shape[0]):
+        order = np.argsort(-topic_word[t], kind="stable")
+        for r, j in enumerate(order[:n_top], start=1):
+            rows.append((lang, t, labels[t], r, vocab[j], float(topic_word[t, j])))
+    return rows
+
+
+def seed_rank_rows(
+    lang: str,
+    topic_word: np.ndarray,
+    labels: list[str],
+    corpus: TopicCorpus,
+    seed_terms: dict[str, list[str]] | None,
+) -> list[tuple]:
+    """``seed_ranks`` rows: the rank and weight of each seed term in its theme's topic
+    (theme i is topic i), best rank first; none when unseeded."""
+    if seed_terms is None:
+        return []
+    index = corpus.term_index()
+    rows = []
+    for t, theme in enumerate(list(seed_terms)[: topic_word.shape[0]]):
+        order = np.argsort(-topic_word[t], kind="stable")
+        ranks = np.empty(corpus.n_terms, dtype=np.int64)
+        ranks[order] = np.arange(1, corpus.n_terms + 1)
+        for term in sorted(seed_terms[theme], key=lambda w: (ranks[index[w]], w)):
+            j = index[term]
+            rows.append((lang, t, labels[t], term, int(ranks[j]), float(topic_word[t, j])))
+    return rows
+
+
+def doc_topic_rows(
+    lang: str, doc_topic: np.ndarray, labels: list[str], corpus: TopicCorpus
+) -> list[tuple]:
+    """``doc_topics`` rows: every document's proportion of every topic (``doc_topic`` (n, k))."""
+    k = doc_topic.shape[1]
+    return [
+        (doc_id, lang, t, labels[t], float(doc_topic[i, t]))
+        for i, doc_id in enumerate(corpus.doc_ids)
+        for t in range(k)
+    ]

@@ -11,8 +11,8 @@ with below-median weight in it, shuffled, and marks the intruder. For a document
 intruder j* and the coder's choice j_s, the topic log odds is
 log theta_d,j* - log theta_d,j_s (0 when found, negative otherwise); we report its mean.
 
-Sheets hold no topic labels or answers; the answer keys are written to a separate folder.
-Coders fill the ``answer`` column with the position (1, 2, ...) of the intruder or with the
+Sheets hold no topic labels or answers; ``framelens.outputs.intrusion_sheets`` writes them and,
+in a separate folder, their answer keys (this module computes only). Coders fill the ``answer`` column with the position (1, 2, ...) of the intruder or with the
 intruding word itself; a ``coder`` column may be added to pool several coders in one sheet.
 """
 
@@ -20,14 +20,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from framelens.core.errors import ConfigError, Errors
-from framelens.models.base import derive_seed
-from framelens.core.io import atomic_write_bytes, table_to_csv_bytes
+from framelens.core.seeding import derive_seed
 
 SCORE_COLUMNS = [
     "test",
@@ -145,14 +143,9 @@ def make_topic_intrusion(
         key: item_id, language, doc_id, intruder_position, topic_id_1..4, theta_1..4.
     """
     rng = np.random.default_rng(derive_seed(seed, "topic_intrusion"))
-    text = dict(zip(excerpts["doc_id"], excerpts["excerpt"], strict=True))
     items = []
     for lang in sorted(doc_topics["language"].unique()):
-        tsub = topics[topics["language"] == lang]
-        show = {
-            int(t): ", ".join(g.sort_values("rank")["term"].head(n_terms))
-            for t, g in tsub.groupby("topic", sort=True)
-        }
+        show = _topic_term_lists(topics[topics["language"] == lang], n_terms)
         dsub = doc_topics[doc_topics["language"] == lang]
         theta = dsub.pivot(index="doc_id", columns="topic", values="weight").sort_index()
         if theta.shape[1] < N_TOPIC_OPTIONS:
@@ -160,44 +153,61 @@ def make_topic_intrusion(
         docs = theta.index.tolist()
         pick = sorted(rng.choice(len(docs), size=min(n_docs, len(docs)), replace=False).tolist())
         for i in pick:
-            w = theta.iloc[i].to_numpy()
-            cols = theta.columns.to_numpy()
-            order = np.argsort(-w, kind="stable")
-            top = [int(cols[j]) for j in order[: N_TOPIC_OPTIONS - 1]]
-            low = [
-                int(cols[j])
-                for j in range(len(w))
-                if w[j] < np.median(w) and int(cols[j]) not in top
-            ]
-            if not low:
-                low = [int(cols[j]) for j in order[N_TOPIC_OPTIONS - 1 :]]
-            intruder = low[int(rng.integers(len(low)))]
-            shown = [*top, intruder]
-            perm = rng.permutation(len(shown))
-            shown = [shown[p] for p in perm]
+            shown, pos = _topic_options(theta.iloc[i], rng)
             thetas = [float(theta.iloc[i][t]) for t in shown]
-            items.append((lang, docs[i], shown, shown.index(intruder) + 1, thetas, show))
+            items.append((lang, docs[i], shown, pos, thetas, show))
     ids = _item_ids("T", len(items), rng)
+    text = dict(zip(excerpts["doc_id"], excerpts["excerpt"], strict=True))
     sheet_rows, key_rows = [], []
     for item_id, (lang, doc_id, shown, pos, thetas, show) in zip(ids, items, strict=True):
         sheet_rows.append(
             [item_id, lang, doc_id, text.get(doc_id, ""), *[show[t] for t in shown], ""]
         )
         key_rows.append([item_id, lang, doc_id, pos, *shown, *thetas])
+    return IntrusionTest(_by_item(_topic_sheet(sheet_rows)), _by_item(_topic_key(key_rows)))
+
+
+def _topic_term_lists(topics: pd.DataFrame, n_terms: int) -> dict[int, str]:
+    """topic -> its top ``n_terms`` terms joined by ", " (``topics``: one language)."""
+    return {
+        int(t): ", ".join(g.sort_values("rank")["term"].head(n_terms))
+        for t, g in topics.groupby("topic", sort=True)
+    }
+
+
+def _topic_options(weights: pd.Series, rng: np.random.Generator) -> tuple[list[int], int]:
+    """The shown topics of one document and the intruder's position (1-based).
+
+    ``weights``: the document's topic proportions indexed by topic. Its three heaviest topics
+    plus one intruder drawn from the topics below the median weight (the lighter remaining
+    ones when none is), shuffled.
+    """
+    w = weights.to_numpy()
+    cols = weights.index.to_numpy()
+    order = np.argsort(-w, kind="stable")
+    top = [int(cols[j]) for j in order[: N_TOPIC_OPTIONS - 1]]
+    low = [int(cols[j]) for j in range(len(w)) if w[j] < np.median(w) and int(cols[j]) not in top]
+    if not low:
+        low = [int(cols[j]) for j in order[N_TOPIC_OPTIONS - 1 :]]
+    intruder = low[int(rng.integers(len(low)))]
+    shown = [*top, intruder]
+    perm = rng.permutation(len(shown))
+    shown = [shown[p] for p in perm]
+    return shown, shown.index(intruder) + 1
+
+
+def _topic_sheet(rows: list[list]) -> pd.DataFrame:
     n = N_TOPIC_OPTIONS
-    sheet = pd.DataFrame(
-        sheet_rows,
-        columns=[
-            "item_id",
-            "language",
-            "doc_id",
-            "excerpt",
-            *[f"topic_{i}" for i in range(1, n + 1)],
-            "answer",
-        ],
+    columns = ["item_id", "language", "doc_id", "excerpt"]
+    return pd.DataFrame(
+        rows, columns=[*columns, *[f"topic_{i}" for i in range(1, n + 1)], "answer"]
     )
-    key = pd.DataFrame(
-        key_rows,
+
+
+def _topic_key(rows: list[list]) -> pd.DataFrame:
+    n = N_TOPIC_OPTIONS
+    return pd.DataFrame(
+        rows,
         columns=[
             "item_id",
             "language",
@@ -207,7 +217,6 @@ def make_topic_intrusion(
             *[f"theta_{i}" for i in range(1, n + 1)],
         ],
     )
-    return IntrusionTest(_by_item(sheet), _by_item(key))
 
 
 def _item_ids(prefix: str, n: int, rng: np.random.Generator) -> list[str]:
@@ -219,30 +228,6 @@ def _item_ids(prefix: str, n: int, rng: np.random.Generator) -> list[str]:
 
 def _by_item(df: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values("item_id", kind="mergesort", ignore_index=True)
-
-
-def write_intrusion_sheets(
-    results, out_dir: str | os.PathLike, seed: int = 0, *, n_top: int = 5, n_docs: int = 20
-) -> dict[str, Path]:
-    """Write word- and topic-intrusion sheets for coders and their keys (atomically).
-
-    ``results``: a ``TopicResults`` (uses .topics, .doc_topics, .excerpts). Files:
-    ``<out_dir>/word_intrusion_sheet.csv``, ``topic_intrusion_sheet.csv`` and, kept apart,
-    ``<out_dir>/answer_key/word_intrusion_key.csv``, ``topic_intrusion_key.csv``.
-    Returns name -> path.
-    """
-    out = Path(out_dir)
-    word = make_word_intrusion(results.topics, n_top=n_top, seed=seed)
-    topic = make_topic_intrusion(
-        results.doc_topics, results.topics, results.excerpts, n_docs=n_docs, seed=seed
-    )
-    files = {
-        "word_intrusion_sheet": (out / "word_intrusion_sheet.csv", word.sheet),
-        "topic_intrusion_sheet": (out / "topic_intrusion_sheet.csv", topic.sheet),
-        "word_intrusion_key": (out / "answer_key" / "word_intrusion_key.csv", word.key),
-        "topic_intrusion_key": (out / "answer_key" / "topic_intrusion_key.csv", topic.key),
-    }
-    return {name: atomic_write_bytes(p, table_to_csv_bytes(df)) for name, (p, df) in files.items()}
 
 
 def _answer_position(answer: object, options: list[str]) -> int | None:

@@ -10,19 +10,19 @@ docs/topics.md, Determinism.)
 from __future__ import annotations
 
 import logging
+from numbers import Real
 
 import numpy as np
 from gensim.models import LdaModel
+from sklearn.utils._param_validation import Interval, StrOptions
 
+from framelens.core.seeding import resolve_random_state
 from framelens.models.base import (
+    POSITIVE_INT,
+    POSITIVE_REAL,
     SeedTerms,
     TopicModel,
-    _is_nonneg_float,
-    _is_pos_float,
-    _is_pos_int,
-    _is_seed_terms,
     normalise_rows,
-    resolve_random_state,
 )
 from framelens.models.topic_corpus import TopicCorpus
 
@@ -83,19 +83,14 @@ class LDATopicModel(TopicModel):
 
     engine = "lda"
     _parameter_constraints = {
-        "k": (_is_pos_int, "must be an integer >= 1"),
-        "passes": (_is_pos_int, "must be an integer >= 1"),
-        "iterations": (_is_pos_int, "must be an integer >= 1"),
-        "chunksize": (_is_pos_int, "must be an integer >= 1"),
-        "alpha": (
-            lambda v: v in ("symmetric", "asymmetric", "auto") or _is_pos_float(v),
-            "use 'symmetric', 'asymmetric', 'auto' or a positive number",
-        ),
-        "eta": (lambda v: v is None or _is_pos_float(v), "use None or a positive number"),
-        "seed_terms": (_is_seed_terms, "use a mapping theme -> list of terms, or None"),
-        "seed_strength": (_is_nonneg_float, "must be >= 0"),
-        "decay": (lambda v: _is_pos_float(v) and 0.5 <= v <= 1.0, "must be in [0.5, 1]"),
-        "offset": (_is_pos_float, "must be > 0"),
+        **TopicModel._parameter_constraints,
+        "passes": [POSITIVE_INT],
+        "iterations": [POSITIVE_INT],
+        "chunksize": [POSITIVE_INT],
+        "alpha": [StrOptions({"symmetric", "asymmetric", "auto"}), POSITIVE_REAL],
+        "eta": [POSITIVE_REAL, None],
+        "decay": [Interval(Real, 0.5, 1.0, closed="both")],
+        "offset": [POSITIVE_REAL],
     }
 
     def __init__(
@@ -113,14 +108,13 @@ class LDATopicModel(TopicModel):
         decay: float = 0.5,
         offset: float = 1.0,
     ):
-        self.k = k
-        self.random_state = random_state
+        super().__init__(
+            k, random_state=random_state, seed_terms=seed_terms, seed_strength=seed_strength
+        )
         self.passes = passes
         self.iterations = iterations
         self.alpha = alpha
         self.eta = eta
-        self.seed_terms = seed_terms
-        self.seed_strength = seed_strength
         self.chunksize = chunksize
         self.decay = decay
         self.offset = offset

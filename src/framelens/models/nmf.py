@@ -27,22 +27,23 @@ seeds: ``fit_topics`` reports the seed terms' ranks so a drifting theme is visib
 from __future__ import annotations
 
 import warnings
+from numbers import Real
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.decomposition import NMF, non_negative_factorization
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.utils._param_validation import Interval, StrOptions
 
+from framelens.core.seeding import resolve_random_state
 from framelens.models.base import (
+    NON_NEGATIVE_REAL,
+    POSITIVE_INT,
+    POSITIVE_REAL,
     SeedTerms,
     TopicModel,
-    _is_nonneg_float,
-    _is_pos_float,
-    _is_pos_int,
-    _is_seed_terms,
     normalise_rows,
-    resolve_random_state,
 )
 from framelens.models.topic_corpus import TopicCorpus
 
@@ -86,19 +87,14 @@ class NMFTopicModel(TopicModel):
 
     engine = "nmf"
     _parameter_constraints = {
-        "k": (_is_pos_int, "must be an integer >= 1"),
-        "max_iter": (_is_pos_int, "must be an integer >= 1"),
-        "tol": (_is_pos_float, "must be > 0"),
-        "init": (
-            lambda v: v in ("nndsvda", "nndsvd", "nndsvdar", "random"),
-            "use 'nndsvda', 'nndsvd', 'nndsvdar' or 'random'",
-        ),
-        "alpha_W": (_is_nonneg_float, "must be >= 0"),
-        "alpha_H": (lambda v: v == "same" or _is_nonneg_float(v), "use 'same' or a number >= 0"),
-        "l1_ratio": (lambda v: _is_nonneg_float(v) and v <= 1, "must be in [0, 1]"),
-        "sublinear_tf": (lambda v: isinstance(v, bool), "must be true or false"),
-        "seed_terms": (_is_seed_terms, "use a mapping theme -> list of terms, or None"),
-        "seed_strength": (_is_nonneg_float, "must be >= 0"),
+        **TopicModel._parameter_constraints,
+        "max_iter": [POSITIVE_INT],
+        "tol": [POSITIVE_REAL],
+        "init": [StrOptions({"nndsvda", "nndsvd", "nndsvdar", "random"})],
+        "alpha_W": [NON_NEGATIVE_REAL],
+        "alpha_H": [NON_NEGATIVE_REAL, StrOptions({"same"})],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+        "sublinear_tf": ["boolean"],
     }
 
     def __init__(
@@ -116,8 +112,9 @@ class NMFTopicModel(TopicModel):
         seed_terms: SeedTerms | None = None,
         seed_strength: float = 1.0,
     ):
-        self.k = k
-        self.random_state = random_state
+        super().__init__(
+            k, random_state=random_state, seed_terms=seed_terms, seed_strength=seed_strength
+        )
         self.max_iter = max_iter
         self.tol = tol
         self.init = init
@@ -125,8 +122,6 @@ class NMFTopicModel(TopicModel):
         self.alpha_H = alpha_H
         self.l1_ratio = l1_ratio
         self.sublinear_tf = sublinear_tf
-        self.seed_terms = seed_terms
-        self.seed_strength = seed_strength
 
     def _nmf(self, seed: int, init: str) -> NMF:
         return NMF(

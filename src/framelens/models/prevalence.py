@@ -14,9 +14,11 @@ Method of composition (Tanner 1996; the idea behind stm's ``estimateEffect``), f
 The reported ``mean`` is the expectation of this replicate distribution, computed exactly: the
 average over refits of the group's mean expected proportions, (1/R) sum_r (1/n_g) sum_d
 E[theta_d^(r)] (equal to the group mean of the ``doc_topics`` table). ``ci_low``/``ci_high``
-are the (1-ci)/2 and (1+ci)/2 percentiles of the B replicates. Each group draws from its own
-generator, seeded from (run seed, country, administration, language), so adding a group never
-changes another group's interval.
+are the (1-ci)/2 and (1+ci)/2 percentiles of the B replicates. The resamples and the
+percentile interval are those of ``framelens.core.resampling`` (``bootstrap_sample``,
+``percentile_interval``), shared with every other bootstrap of framelens. Each group draws
+from its own generator, seeded from (run seed, country, administration, language), so adding
+a group never changes another group's interval.
 """
 
 from __future__ import annotations
@@ -26,36 +28,14 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from framelens.core.domain import ADMINISTRATION_ORDER, UNKNOWN
-from framelens.models.base import derive_seed
+from framelens.core.domain import UNKNOWN, group_sort_key
+from framelens.core.resampling import bootstrap_sample, percentile_interval
+from framelens.core.seeding import derive_seed
+from framelens.schemas import columns_of
 
-PREVALENCE_COLUMNS = [
-    "country",
-    "administration",
-    "language",
-    "topic",
-    "label",
-    "mean",
-    "ci_low",
-    "ci_high",
-    "n_docs",
-    "small_n",
-    "comparable",
-]
+PREVALENCE_COLUMNS = columns_of("topic_prevalence")
 
 GroupKey = tuple[str, str, str]
-
-
-def group_order(country: str, administration: str) -> tuple:
-    """Sort key: country, then administrations chronologically, unknown last."""
-    order = ADMINISTRATION_ORDER.get(country, [])
-    if administration in order:
-        pos = order.index(administration)
-    elif administration == UNKNOWN:
-        pos = len(order) + 1
-    else:  # "before <first>" and anything else, before the listed ones
-        pos = -1
-    return (str(country), pos, str(administration))
 
 
 def estimate_prevalence(
@@ -95,70 +75,112 @@ def estimate_prevalence(
     -------
     table : DataFrame
         Columns ``PREVALENCE_COLUMNS``; ``comparable`` is False for administration "unknown"
-        (reported, excluded from comparisons). Sorted by country, administration
-        (chronological), language, topic.
+        (reported, excluded from comparisons). Sorted in group order
+        (``framelens.core.domain.group_sort_key``: US before MX, administrations
+        chronologically, unknown last), then language, topic.
     draws : dict
         (country, administration, language) -> ndarray (B, k) of replicates, for differences
         between groups.
     """
+    theta, conc = _per_refit(doc_topic, concentration)
+    if len(metadata) != theta.shape[1]:
+        raise ValueError(
+            f"metadata has {len(metadata)} rows, doc_topic has {theta.shape[1]} documents"
+        )
+    groups = _groups(metadata)
+    rows: list[tuple] = []
+    draws: dict[GroupKey, np.ndarray] = {}
+    for key in sorted(groups, key=lambda g: (*group_sort_key(g[0], g[1]), g[2])):
+        idx = np.asarray(groups[key])
+        rng = np.random.default_rng(derive_seed(seed, "prevalence", *key))
+        reps = composition_replicates(theta, conc, idx, n_boot, rng)
+        draws[key] = reps
+        mean = theta[:, idx, :].mean(axis=(0, 1))
+        low, high = percentile_interval(reps, ci, axis=0)
+        rows.extend(_group_rows(key, labels, mean, low, high, len(idx), min_n))
+    return pd.DataFrame(rows, columns=PREVALENCE_COLUMNS), draws
+
+
+def _per_refit(
+    doc_topic: np.ndarray, concentration: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """``doc_topic`` and ``concentration`` as float arrays of shape (R, n_docs, k)."""
     theta = np.asarray(doc_topic, dtype=np.float64)
     if theta.ndim == 2:
         theta = theta[None]
     conc = None if concentration is None else np.asarray(concentration, dtype=np.float64)
     if conc is not None and conc.ndim == 2:
         conc = conc[None]
-    r_models, n_docs, k = theta.shape
-    if len(metadata) != n_docs:
-        raise ValueError(f"metadata has {len(metadata)} rows, doc_topic has {n_docs} documents")
+    return theta, conc
+
+
+def _groups(metadata: pd.DataFrame) -> dict[GroupKey, list[int]]:
+    """(country, administration, language) -> positions of its documents in ``metadata``."""
     meta = metadata.reset_index(drop=True)
-    keys = list(
-        zip(
-            meta["country"].astype(str),
-            meta["administration"].astype(str),
-            meta["language"].astype(str),
-            strict=True,
-        )
+    keys = zip(
+        meta["country"].astype(str),
+        meta["administration"].astype(str),
+        meta["language"].astype(str),
+        strict=True,
     )
     groups: dict[GroupKey, list[int]] = {}
     for i, key in enumerate(keys):
         groups.setdefault(key, []).append(i)
-    lo_q, hi_q = (1.0 - ci) / 2.0, (1.0 + ci) / 2.0
-    rows = []
-    draws: dict[GroupKey, np.ndarray] = {}
-    for key in sorted(groups, key=lambda g: (*group_order(g[0], g[1]), g[2])):
-        idx = np.asarray(groups[key])
-        n_g = len(idx)
-        rng = np.random.default_rng(derive_seed(seed, "prevalence", *key))
-        reps = np.empty((n_boot, k))
-        for b in range(n_boot):
-            m = int(rng.integers(r_models))
-            pick = idx[rng.integers(0, n_g, size=n_g)]
-            if conc is not None:
-                g = rng.gamma(np.maximum(conc[m, pick], 1e-12))
-                s = g.sum(axis=1, keepdims=True)
-                props = np.divide(g, s, out=theta[m, pick].copy(), where=s > 0)
-            else:
-                props = theta[m, pick]
-            reps[b] = props.mean(axis=0)
-        draws[key] = reps
-        mean = theta[:, idx, :].mean(axis=(0, 1))
-        low = np.quantile(reps, lo_q, axis=0)
-        high = np.quantile(reps, hi_q, axis=0)
-        country, administration, language = key
-        for t in range(k):
-            rows.append(
-                (
-                    country,
-                    administration,
-                    language,
-                    t,
-                    str(labels[t]),
-                    float(mean[t]),
-                    float(low[t]),
-                    float(high[t]),
-                    n_g,
-                    n_g < min_n,
-                    administration != UNKNOWN,
-                )
-            )
-    return pd.DataFrame(rows, columns=PREVALENCE_COLUMNS), draws
+    return groups
+
+
+def composition_replicates(
+    theta: np.ndarray,
+    concentration: np.ndarray | None,
+    idx: np.ndarray,
+    n_boot: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """B method-of-composition replicates of the mean topic shares of documents ``idx``.
+
+    Steps 1-4 of the module docstring: per replicate a refit, a resample of the documents with
+    replacement, and (with ``concentration``) a Dirichlet draw of each resampled document's
+    proportions. ``theta`` and ``concentration`` have shape (R, n_docs, k); returns (B, k).
+    """
+    r_models, n_g, k = theta.shape[0], len(idx), theta.shape[2]
+    reps = np.empty((n_boot, k))
+    for b in range(n_boot):
+        m = int(rng.integers(r_models))
+        pick = idx[bootstrap_sample(n_g, rng)]
+        if concentration is not None:
+            g = rng.gamma(np.maximum(concentration[m, pick], 1e-12))
+            s = g.sum(axis=1, keepdims=True)
+            props = np.divide(g, s, out=theta[m, pick].copy(), where=s > 0)
+        else:
+            props = theta[m, pick]
+        reps[b] = props.mean(axis=0)
+    return reps
+
+
+def _group_rows(
+    key: GroupKey,
+    labels: Sequence[str],
+    mean: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    n_g: int,
+    min_n: int,
+) -> list[tuple]:
+    """The table rows of one group, one per topic (``PREVALENCE_COLUMNS`` order)."""
+    country, administration, language = key
+    return [
+        (
+            country,
+            administration,
+            language,
+            t,
+            str(labels[t]),
+            float(mean[t]),
+            float(low[t]),
+            float(high[t]),
+            n_g,
+            n_g < min_n,
+            administration != UNKNOWN,
+        )
+        for t in range(len(mean))
+    ]

@@ -8,15 +8,11 @@ seeds' README.md and docs/topics.md (Seeded priors).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
 import pandas as pd
 
-from framelens.core.errors import ConfigError, Errors
 from framelens.core.packagedata import available_versions, kind_dir, resolve_version
 
 #: The themes of seeds 1.x, in topic order.
@@ -28,8 +24,6 @@ THEMES = (
     "cooperation_diplomacy",
     "root_causes_development",
 )
-
-_SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 
 
 def available_seed_versions() -> list[str]:

@@ -25,33 +25,27 @@ Ties go to the smaller k, then to ``config.engine``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from framelens.core.config import TopicsConfig
 from framelens.models.diagnostics import coherence_per_topic, exclusivity, stability
-from framelens.models.fit import (
+from framelens.models.refits import (
     check_topics_config,
     languages_of,
     make_model,
     model_seed,
     prepare_corpus,
+    resolve_seeds,
 )
-from framelens.models.seeds import SeedLexicon, load_seeds
+from framelens.models.seeds import SeedLexicon
+from framelens.models.topic_corpus import TopicCorpus
+from framelens.schemas import columns_of
 
-SELECTION_COLUMNS = [
-    "language",
-    "engine",
-    "k",
-    "seed",
-    "coherence_cv",
-    "coherence_npmi",
-    "exclusivity",
-    "stability",
-]
-CHOSEN_COLUMNS = ["language", "k", "engine", "rule", "reason"]
+SELECTION_COLUMNS = columns_of("topic_selection")
+CHOSEN_COLUMNS = columns_of("topic_selection_chosen")
 FIGURE_COLUMNS = [
     "language",
     "engine",
@@ -87,6 +81,33 @@ class SelectionResult:
     chosen: pd.DataFrame
     figure: pd.DataFrame
     skipped: list[dict[str, Any]] = field(default_factory=list)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables of the selection by table name: ``topic_selection`` (``table``) and
+        ``topic_selection_chosen`` (``chosen``)."""
+        return {"topic_selection": self.table, "topic_selection_chosen": self.chosen}
+
+    @classmethod
+    def concat(cls, results: list[SelectionResult]) -> SelectionResult | None:
+        """One result from several (e.g. one per language), tables in order; None if empty."""
+        if not results:
+            return None
+        return cls(
+            table=pd.concat([s.table for s in results], ignore_index=True),
+            chosen=pd.concat([s.chosen for s in results], ignore_index=True),
+            figure=pd.concat([s.figure for s in results], ignore_index=True),
+            skipped=[x for s in results for x in s.skipped],
+        )
+
+
+class GridFit(NamedTuple):
+    """One refit of the selection grid."""
+
+    engine: str
+    k: int
+    seed: int
+    topic_word: np.ndarray
+    top_words: list[list[str]]
 
 
 def summarise_selection(table: pd.DataFrame) -> pd.DataFrame:
@@ -170,6 +191,10 @@ def select_topics(
         and the model hyperparameters.
     seed : int, default 0
         The run seed (refit seeds derive from it exactly as in ``fit_topics``).
+    seeds : SeedLexicon, optional
+        Seed terms; default: ``load_seeds(config.seeds_version)`` when ``config.seeded``.
+    languages : list of str, optional
+        Languages to model (default: en and es where present).
 
     Returns
     -------
@@ -183,74 +208,99 @@ def select_topics(
     >>> sel.chosen  # doctest: +SKIP
     """
     config = check_topics_config(config or TopicsConfig())
-    if config.seeded and seeds is None:
-        seeds = load_seeds(config.seeds_version)
-    if not config.seeded:
-        seeds = None
+    seeds = resolve_seeds(config, seeds)
     rows: list[list[Any]] = []
     skipped: list[dict[str, Any]] = []
     for lang in languages_of(documents, languages):
         corpus, seed_terms = prepare_corpus(sentences, documents, lang, config, seeds)
-        n_themes = len(seed_terms) if seed_terms else 0
-        fits: list[tuple[str, int, int, np.ndarray, list[list[str]]]] = []
-        for engine in config.selection_engines:
-            for k in sorted(set(config.k_grid)):
-                if k < n_themes:
-                    skipped.append(
-                        {
-                            "language": lang,
-                            "engine": engine,
-                            "k": k,
-                            "reason": f"k below the {n_themes} seeded themes",
-                        }
-                    )
-                    continue
-                for r in range(config.n_seeds):
-                    s = model_seed(seed, lang, engine, k, r)
-                    m = make_model(engine, k, s, config, seed_terms).fit(corpus)
-                    tops = m.top_terms(TOPN)
-                    words = [g["term"].tolist() for _, g in tops.groupby("topic", sort=True)]
-                    fits.append((engine, k, s, m.topic_word_, words))
-        if not fits:
-            continue
-        all_topics = [w for *_, words in fits for w in words]
-        cv = coherence_per_topic(all_topics, corpus.texts, "c_v")
-        npmi = coherence_per_topic(all_topics, corpus.texts, "c_npmi")
-        stab: dict[tuple[str, int, int], float] = {}
-        for engine in config.selection_engines:
-            for k in sorted(set(config.k_grid)):
-                group = [(s, tw) for e, kk, s, tw, _ in fits if e == engine and kk == k]
-                if group:
-                    values = stability([tw for _, tw in group])
-                    for (s, _), v in zip(group, values, strict=True):
-                        stab[(engine, k, s)] = float(v)
-        pos = 0
-        for engine, k, s, tw, words in fits:
-            n = len(words)
-            rows.append(
-                [
-                    lang,
-                    engine,
-                    k,
-                    s,
-                    float(np.nanmean(cv[pos : pos + n])),
-                    float(np.nanmean(npmi[pos : pos + n])),
-                    float(exclusivity(tw, TOPN).mean()),
-                    stab[(engine, k, s)],
-                ]
-            )
-            pos += n
+        fits = fit_grid(corpus, seed_terms, config, seed, skipped)
+        if fits:
+            rows.extend(score_grid(corpus, fits, config))
     table = pd.DataFrame(rows, columns=SELECTION_COLUMNS)
-    if table.empty:
-        chosen = pd.DataFrame(columns=CHOSEN_COLUMNS)
-        figure = pd.DataFrame(columns=FIGURE_COLUMNS)
-    else:
-        summary = summarise_selection(table)
-        chosen = choose_k(summary, config)
-        key = set(zip(chosen["language"], chosen["engine"], chosen["k"], strict=True))
-        summary["chosen"] = [
-            (lang, e, k) in key
-            for lang, e, k in zip(summary["language"], summary["engine"], summary["k"], strict=True)
-        ]
-        figure = summary[FIGURE_COLUMNS]
+    chosen, figure = _choose_and_summarise(table, config)
     return SelectionResult(table=table, chosen=chosen, figure=figure, skipped=skipped)
+
+
+def fit_grid(
+    corpus: TopicCorpus,
+    seed_terms: dict[str, list[str]] | None,
+    config: TopicsConfig,
+    seed: int,
+    skipped: list[dict[str, Any]],
+) -> list[GridFit]:
+    """Fit every (engine, k, refit) of the grid on ``corpus``, engines and k in order.
+
+    k below the number of seeded themes is not fitted: it is appended to ``skipped`` with the
+    reason.
+    """
+    n_themes = len(seed_terms) if seed_terms else 0
+    fits: list[GridFit] = []
+    for engine in config.selection_engines:
+        for k in sorted(set(config.k_grid)):
+            if k < n_themes:
+                skipped.append(
+                    {
+                        "language": corpus.language,
+                        "engine": engine,
+                        "k": k,
+                        "reason": f"k below the {n_themes} seeded themes",
+                    }
+                )
+                continue
+            for r in range(config.n_seeds):
+                s = model_seed(seed, corpus.language, engine, k, r)
+                m = make_model(engine, k, s, config, seed_terms).fit(corpus)
+                tops = m.top_terms(TOPN)
+                words = [g["term"].tolist() for _, g in tops.groupby("topic", sort=True)]
+                fits.append(GridFit(engine, k, s, m.topic_word_, words))
+    return fits
+
+
+def score_grid(corpus: TopicCorpus, fits: list[GridFit], config: TopicsConfig) -> list[list[Any]]:
+    """One ``SELECTION_COLUMNS`` row per refit: mean c_v and NPMI of its topics over the
+    corpus texts, mean exclusivity, and stability among the refits of its (engine, k)."""
+    all_topics = [w for fit in fits for w in fit.top_words]
+    cv = coherence_per_topic(all_topics, corpus.texts, "c_v")
+    npmi = coherence_per_topic(all_topics, corpus.texts, "c_npmi")
+    stab: dict[tuple[str, int, int], float] = {}
+    for engine in config.selection_engines:
+        for k in sorted(set(config.k_grid)):
+            group = [(f.seed, f.topic_word) for f in fits if f.engine == engine and f.k == k]
+            if group:
+                values = stability([tw for _, tw in group])
+                for (s, _), v in zip(group, values, strict=True):
+                    stab[(engine, k, s)] = float(v)
+    rows = []
+    pos = 0
+    for engine, k, s, tw, words in fits:
+        n = len(words)
+        rows.append(
+            [
+                corpus.language,
+                engine,
+                k,
+                s,
+                float(np.nanmean(cv[pos : pos + n])),
+                float(np.nanmean(npmi[pos : pos + n])),
+                float(exclusivity(tw, TOPN).mean()),
+                stab[(engine, k, s)],
+            ]
+        )
+        pos += n
+    return rows
+
+
+def _choose_and_summarise(
+    table: pd.DataFrame, config: TopicsConfig
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The chosen k per language and the figure data (means over seeds, ``chosen`` flag)."""
+    if table.empty:
+        return pd.DataFrame(columns=CHOSEN_COLUMNS), pd.DataFrame(columns=FIGURE_COLUMNS)
+    summary = summarise_selection(table)
+    chosen = choose_k(summary, config)
+    key = set(zip(chosen["language"], chosen["engine"], chosen["k"], strict=True))
+    summary["chosen"] = [
+        (lang, e, k) in key
+        for lang, e, k in zip(summary["language"], summary["engine"], summary["k"], strict=True)
+    ]
+    return chosen, summary[FIGURE_COLUMNS]

@@ -4,6 +4,20 @@
 lemmas per document of one language, prunes the vocabulary by documented rules and returns a
 ``TopicCorpus``: doc_ids, vocabulary, a sparse count matrix, the tokenised documents (used by
 coherence measures) and the documents' metadata (which travels along, like quanteda docvars).
+
+Pruning, in this order (see ``docs/topics.md``):
+
+1. token rules: spaCy stop words of the language plus ``stopwords``, tokens with digits or
+   without letters, Roman numerals, URL fragments, tokens shorter than ``min_chars``
+   (``framelens.models._tokens``);
+2. optional bigram phrases (gensim ``Phrases``, ``bigram_min_count``, ``bigram_threshold``,
+   joined with ``_``) found among the kept tokens;
+3. document frequency: a term is kept when it occurs in at least ``min_df`` documents and in
+   at most ``max_df`` (a proportion) of them. Terms in ``protected`` (the seed terms of a
+   seeded model) are exempt from the ``max_df`` cut, not from ``min_df``;
+4. ``max_vocab``: the most frequent terms (ties by term) when more remain; protected terms are
+   kept first;
+5. documents left with no term are dropped and listed in ``pruning["dropped_empty"]``.
 """
 
 from __future__ import annotations
@@ -107,20 +121,8 @@ def build_corpus(
     bigram_min_count: int = 5,
     bigram_threshold: float = 10.0,
 ) -> TopicCorpus:
-    """Build the document-term matrix of one language from the ``sentences`` table.
-
-    Pruning, in this order (see ``docs/topics.md``):
-
-    1. token rules: spaCy stop words of ``language`` plus ``stopwords``, tokens with digits or
-       without letters, Roman numerals, URL fragments, tokens shorter than ``min_chars``;
-    2. optional bigram phrases (gensim ``Phrases``, ``bigram_min_count``, ``bigram_threshold``,
-       joined with ``_``) found among the kept tokens;
-    3. document frequency: a term is kept when it occurs in at least ``min_df`` documents and
-       in at most ``max_df`` (a proportion) of them. Terms in ``protected`` (the seed terms of
-       a seeded model) are exempt from the ``max_df`` cut, not from ``min_df``;
-    4. ``max_vocab``: the most frequent terms (ties by term) when more remain; protected terms
-       are kept first;
-    5. documents left with no term are dropped and listed in ``pruning["dropped_empty"]``.
+    """Build the document-term matrix of one language from the ``sentences`` table, pruned
+    by the rules 1-5 of this module's docstring. Inputs are not modified.
 
     Parameters
     ----------
@@ -134,7 +136,7 @@ def build_corpus(
     Returns
     -------
     TopicCorpus
-        Sorted doc_ids and vocabulary; inputs are not modified.
+        Sorted doc_ids and vocabulary, ``pruning`` records settings and counts.
 
     Examples
     --------
@@ -146,40 +148,107 @@ def build_corpus(
     if docs.empty:
         raise ConfigError(Errors.E013.format(language=language))
     doc_ids = docs["doc_id"].astype(str).tolist()
-    tokens = document_tokens(
-        sentences, doc_ids, language, extra_stopwords=stopwords, min_chars=min_chars
-    )
-    texts = [tokens[d] for d in doc_ids]
+    texts = _document_texts(sentences, doc_ids, language, stopwords, min_chars)
     n_tokens_kept = sum(len(t) for t in texts)
     if bigrams:
         texts = _apply_bigrams(texts, bigram_min_count, bigram_threshold)
+    vocabulary, protected_set, counts = _prune_vocabulary(
+        texts, min_df=min_df, max_df=max_df, max_vocab=max_vocab, protected=protected
+    )
+    index = {t: i for i, t in enumerate(vocabulary)}
+    kept_ids, kept_texts, dropped = _drop_empty_documents(doc_ids, texts, index)
+    if not kept_ids or not vocabulary:
+        raise ConfigError(
+            Errors.E014.format(language=language, n_docs=len(texts), min_df=min_df, max_df=max_df)
+        )
+    pruning = {
+        "language": language,
+        "min_df": min_df,
+        "max_df": max_df,
+        "max_vocab": max_vocab,
+        "bigrams": bigrams,
+        "min_chars": min_chars,
+        "extra_stopwords": sorted(set(stopwords)),
+        "n_documents_in": len(texts),
+        "n_documents": len(kept_ids),
+        "dropped_empty": dropped,
+        "n_tokens_kept": n_tokens_kept,
+        **counts,
+        "n_terms": len(vocabulary),
+        "protected_terms": sorted(protected_set & set(vocabulary)),
+    }
+    return TopicCorpus(
+        doc_ids=kept_ids,
+        vocabulary=vocabulary,
+        dtm=count_matrix(kept_texts, index),
+        language=language,
+        texts=kept_texts,
+        metadata=_metadata(docs, kept_ids),
+        pruning=pruning,
+    )
 
-    n_docs = len(texts)
-    df = Counter()
-    tf = Counter()
+
+def _metadata(docs: pd.DataFrame, doc_ids: list[str]) -> pd.DataFrame:
+    """The ``METADATA_COLUMNS`` of ``docs`` present, one row per doc_id in ``doc_ids`` order."""
+    meta_cols = [c for c in METADATA_COLUMNS if c in docs.columns]
+    return docs.set_index("doc_id").loc[doc_ids].reset_index()[meta_cols]
+
+
+def _document_texts(
+    sentences: pd.DataFrame,
+    doc_ids: list[str],
+    language: str,
+    stopwords: Iterable[str],
+    min_chars: int,
+) -> list[list[str]]:
+    """Step 1 of ``build_corpus``: each document's kept tokens, in ``doc_ids`` order."""
+    tokens = document_tokens(
+        sentences, doc_ids, language, extra_stopwords=stopwords, min_chars=min_chars
+    )
+    return [tokens[d] for d in doc_ids]
+
+
+def _prune_vocabulary(
+    texts: list[list[str]],
+    *,
+    min_df: int,
+    max_df: float,
+    max_vocab: int | None,
+    protected: Iterable[str],
+) -> tuple[list[str], set[str], dict[str, int]]:
+    """Steps 3 and 4 of ``build_corpus``: the sorted vocabulary kept by document frequency and
+    ``max_vocab``, the protected terms that passed ``min_df``, and the type counts before and
+    after the document-frequency cut (``n_types_before_df``, ``n_types_after_df``)."""
+    df: Counter = Counter()
+    tf: Counter = Counter()
     for toks in texts:
         tf.update(toks)
         df.update(set(toks))
     protected_set = {p for p in protected if df.get(p, 0) >= min_df}
-    max_count = max_df * n_docs
+    max_count = max_df * len(texts)
     kept = [t for t, n in df.items() if n >= min_df and (n <= max_count or t in protected_set)]
-    n_after_df = len(kept)
+    counts = {"n_types_before_df": len(df), "n_types_after_df": len(kept)}
     if max_vocab is not None and len(kept) > max_vocab:
         kept.sort(key=lambda t: (t not in protected_set, -tf[t], t))
         kept = kept[:max_vocab]
-    vocabulary = sorted(kept)
-    index = {t: i for i, t in enumerate(vocabulary)}
+    return sorted(kept), protected_set, counts
 
+
+def _drop_empty_documents(
+    doc_ids: list[str], texts: list[list[str]], index: dict[str, int]
+) -> tuple[list[str], list[list[str]], list[str]]:
+    """Step 5 of ``build_corpus``: texts restricted to the vocabulary ``index``; documents left
+    without a term are dropped. Returns (doc_ids, texts, dropped doc_ids)."""
     texts = [[t for t in toks if t in index] for toks in texts]
     nonempty = [i for i, toks in enumerate(texts) if toks]
     dropped = [doc_ids[i] for i, toks in enumerate(texts) if not toks]
-    doc_ids = [doc_ids[i] for i in nonempty]
-    texts = [texts[i] for i in nonempty]
-    if not doc_ids or not vocabulary:
-        raise ConfigError(
-            Errors.E014.format(language=language, n_docs=n_docs, min_df=min_df, max_df=max_df)
-        )
+    return [doc_ids[i] for i in nonempty], [texts[i] for i in nonempty], dropped
 
+
+def count_matrix(texts: list[list[str]], index: dict[str, int]) -> sp.csr_matrix:
+    """The document-term count matrix (int64 csr, shape (len(texts), len(index))) of
+    tokenised ``texts`` over the vocabulary ``index`` (term -> column); every token must be
+    in ``index``."""
     indptr = [0]
     indices: list[int] = []
     data: list[int] = []
@@ -189,37 +258,9 @@ def build_corpus(
             indices.append(j)
             data.append(counts[j])
         indptr.append(len(indices))
-    dtm = sp.csr_matrix(
+    return sp.csr_matrix(
         (np.asarray(data, dtype=np.int64), np.asarray(indices, dtype=np.int64), indptr),
-        shape=(len(doc_ids), len(vocabulary)),
-    )
-    meta_cols = [c for c in METADATA_COLUMNS if c in docs.columns]
-    metadata = docs.set_index("doc_id").loc[doc_ids].reset_index()[meta_cols]
-    pruning = {
-        "language": language,
-        "min_df": min_df,
-        "max_df": max_df,
-        "max_vocab": max_vocab,
-        "bigrams": bigrams,
-        "min_chars": min_chars,
-        "extra_stopwords": sorted(set(stopwords)),
-        "n_documents_in": n_docs,
-        "n_documents": len(doc_ids),
-        "dropped_empty": dropped,
-        "n_tokens_kept": n_tokens_kept,
-        "n_types_before_df": len(df),
-        "n_types_after_df": n_after_df,
-        "n_terms": len(vocabulary),
-        "protected_terms": sorted(protected_set & set(vocabulary)),
-    }
-    return TopicCorpus(
-        doc_ids=doc_ids,
-        vocabulary=vocabulary,
-        dtm=dtm,
-        language=language,
-        texts=texts,
-        metadata=metadata.reset_index(drop=True),
-        pruning=pruning,
+        shape=(len(texts), len(index)),
     )
 
 

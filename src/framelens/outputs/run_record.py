@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import platform
 import socket
@@ -24,12 +25,33 @@ import pandas as pd
 
 from framelens.core.errors import Errors, LockedError
 
+log = logging.getLogger("framelens")
+
 #: Distributions whose versions are recorded in run.json.
 RECORDED_PACKAGES = (
-    "framelens", "pdfplumber", "pypdfium2", "trafilatura", "charset-normalizer", "ftfy",
-    "lingua-language-detector", "dateparser", "spacy", "spacy-lookups-data", "gensim",
-    "scikit-learn", "scipy", "statsmodels", "krippendorff", "numpy", "pandas", "pyarrow",
-    "pandera", "matplotlib", "jinja2", "dask", "distributed",
+    "framelens",
+    "pdfplumber",
+    "pypdfium2",
+    "trafilatura",
+    "charset-normalizer",
+    "ftfy",
+    "lingua-language-detector",
+    "dateparser",
+    "spacy",
+    "spacy-lookups-data",
+    "gensim",
+    "scikit-learn",
+    "scipy",
+    "statsmodels",
+    "krippendorff",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "pandera",
+    "matplotlib",
+    "jinja2",
+    "dask",
+    "distributed",
 )
 
 #: Fields of run.json that legitimately differ between two identical runs.
@@ -53,7 +75,10 @@ def git_commit(path: str | os.PathLike | None = None) -> str | None:
     try:
         out = subprocess.run(
             ["git", "-C", str(here), "rev-parse", "HEAD"],
-            capture_output=True, text=True, timeout=5, check=False,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -63,7 +88,9 @@ def git_commit(path: str | os.PathLike | None = None) -> str | None:
 def corpus_hash(documents: pd.DataFrame) -> str:
     """sha256 over the sorted (path, sha256) pairs of the documents table."""
     h = hashlib.sha256()
-    pairs = sorted(zip(documents["path"].astype(str), documents["sha256"].fillna("").astype(str), strict=True))
+    pairs = sorted(
+        zip(documents["path"].astype(str), documents["sha256"].fillna("").astype(str), strict=True)
+    )
     for path, sha in pairs:
         h.update(f"{path}\t{sha}\n".encode())
     return h.hexdigest()
@@ -88,8 +115,15 @@ def stable_view(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_run_record(out_dir: str | os.PathLike) -> dict[str, Any]:
+    """The ``run.json`` of a run; {} when there is none or it cannot be read (logged)."""
     path = Path(out_dir) / "run.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        log.warning("run.json could not be read: %s", exc)
+        return {}
 
 
 @contextmanager

@@ -1,7 +1,7 @@
 """Write comparison results as tables: CSV + Parquet (via ``framelens.core.io``) and LaTeX.
 
-Writers read result objects or tables and never recompute. ``write_results`` validates each
-table against its schema before writing; ``regression_to_latex`` renders the ``frame_regression``
+Writers read result objects or tables and never recompute. ``write_results`` writes through
+the store (``framelens.outputs.store``: each table validated against its schema); ``regression_to_latex`` renders the ``frame_regression``
 table as a booktabs table (one column per measure, coefficients with standard errors below),
 so that ``write_latex_tables(out_dir)`` can rebuild the LaTeX from a run's tables alone.
 """
@@ -16,7 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from framelens.core.io import atomic_write_text, read_table, write_table
+from framelens.core.formatting import num
+from framelens.core.io import atomic_write_text, read_optional_table
+from framelens.outputs.store import write_tables
 
 __all__ = [
     "latex_escape",
@@ -52,16 +54,6 @@ MEASURE_LABELS = {
 def latex_escape(text: Any) -> str:
     """Escape LaTeX special characters in ``text`` (UTF-8 letters such as ó are kept)."""
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
-
-
-def _num(x: Any, digits: int = 3) -> str:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return ""
-    if not math.isfinite(v):
-        return ""
-    return f"{v:.{digits}f}"
 
 
 def _stars(p: float) -> str:
@@ -109,9 +101,9 @@ def regression_to_latex(
                 coefs.append("")
                 ses.append("")
                 continue
-            coef = _num(r.coef, digits)
+            coef = num(r.coef, digits, missing="")
             coefs.append(f"${coef}{_stars(float(r.p))}$" if coef else "")
-            se = _num(r.se, digits)
+            se = num(r.se, digits, missing="")
             ses.append(f"({se})" if se else "")
         lines.append(" & ".join(coefs) + " \\\\")
         lines.append(" & ".join(ses) + " \\\\")
@@ -162,9 +154,9 @@ def write_results(
     cooccurrence: Any = None,
     actors: pd.DataFrame | None = None,
     extra: Mapping[str, pd.DataFrame] | None = None,
-    validate: bool = True,
 ) -> dict[str, dict[str, Path]]:
-    """Write comparison results under ``tables_dir`` as CSV + Parquet (and LaTeX).
+    """Write comparison results under ``tables_dir`` through the store (validated CSV +
+    Parquet), and ``frame_regression.tex`` when there is a regression.
 
     Parameters
     ----------
@@ -182,18 +174,13 @@ def write_results(
     actors : DataFrame, optional
         ``actors_by_group``.
     extra : mapping of str to DataFrame, optional
-        Further tables by name (validated when a schema of that name exists).
-    validate : bool, default True
-        Check each table against its registered schema before writing.
+        Further tables by name (each needs a registered schema).
 
     Returns
     -------
     dict
         table name -> {format: path}.
     """
-    from framelens.schemas import SCHEMAS
-    from framelens.schemas import validate as check
-
     todo: dict[str, pd.DataFrame] = {}
     if frame is not None:
         todo["frame_by_group"] = frame.groups
@@ -208,18 +195,13 @@ def write_results(
         )
     if actors is not None:
         todo["actors_by_group"] = _as_table(actors)
-    for name, df in (extra or {}).items():
-        todo[name] = df
-    out: dict[str, dict[str, Path]] = {}
+    todo.update(extra or {})
     tables_dir = Path(tables_dir)
-    for name, df in todo.items():
-        if validate and name in SCHEMAS:
-            df = check(df, name)
-        out[name] = write_table(df, tables_dir, name)
-        if name == "frame_regression":
-            out[name]["tex"] = atomic_write_text(
-                tables_dir / "frame_regression.tex", regression_to_latex(df)
-            )
+    out = write_tables(todo, tables_dir)
+    if "frame_regression" in todo:
+        out["frame_regression"]["tex"] = atomic_write_text(
+            tables_dir / "frame_regression.tex", regression_to_latex(todo["frame_regression"])
+        )
     return out
 
 
@@ -230,10 +212,8 @@ def write_latex_tables(out_dir: str | os.PathLike) -> list[Path]:
     """
     tables_dir = Path(out_dir) / "tables"
     written = []
-    if (tables_dir / "frame_regression.parquet").exists() or (
-        tables_dir / "frame_regression.csv"
-    ).exists():
-        reg = read_table(tables_dir, "frame_regression")
+    reg = read_optional_table(tables_dir, "frame_regression")
+    if reg is not None:
         written.append(
             atomic_write_text(tables_dir / "frame_regression.tex", regression_to_latex(reg))
         )

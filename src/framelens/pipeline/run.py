@@ -4,6 +4,9 @@
 actors, validates the lexicon when gold sentences are available, fits topic models, compares
 administrations and countries, and writes tables, figures, the HTML report and ``run.json``.
 Each stage is also a public function of its own package, so a notebook can call any one alone.
+Each stage hands the tables of its result objects (``.tables()``) to the store
+(``framelens.outputs.store.write_tables``) as soon as it ends: every table is checked against
+its schema before it reaches ``tables/``.
 
 A stage that cannot run on the given corpus (say, too few Spanish documents for a topic model)
 is recorded in ``run.json`` under ``stage_errors`` and in the report; the rest of the run goes on.
@@ -24,7 +27,7 @@ import pandas as pd
 from framelens import __version__
 from framelens.core.config import RunConfig
 from framelens.core.errors import EXIT_OK, EXIT_QUARANTINE, ConfigError, Errors
-from framelens.core.io import write_json, write_table
+from framelens.core.io import write_json
 from framelens.outputs.run_record import (
     corpus_hash,
     git_commit,
@@ -33,6 +36,7 @@ from framelens.outputs.run_record import (
     package_versions,
     utc_now,
 )
+from framelens.outputs.store import write_tables
 
 log = logging.getLogger("framelens")
 
@@ -46,7 +50,7 @@ DEFAULT_GOLD_CANDIDATES = (
 
 @dataclass
 class RunResult:
-    """What a run produced. ``tables`` maps table name -> DataFrame (as written)."""
+    """What a run produced. ``tables`` maps table name -> DataFrame (as written, validated)."""
 
     out_dir: Path
     config: RunConfig
@@ -134,12 +138,11 @@ def run(
             progress=progress,
         )
         timings["extract"] = time.perf_counter() - t0
-        result.tables["documents"] = documents
         from framelens.corpus import quarantine_table
 
-        result.tables["quarantine"] = quarantine_table(documents)
-        write_table(documents, tables_dir, "documents", csv_drop=("text",))
-        write_table(result.tables["quarantine"], tables_dir, "quarantine", formats=("csv",))
+        first = {"documents": documents, "quarantine": quarantine_table(documents)}
+        result.tables.update(first)
+        write_tables(first, tables_dir)  # the corpus stage's tables stay, whatever comes next
 
         if "analysis" in stages:
             _stage(result, timings, "analysis", _run_analysis, config, progress)
@@ -148,11 +151,7 @@ def run(
         if "compare" in stages:
             _stage(result, timings, "compare", _run_compare, config, progress)
 
-        # tables written so far, then the run record, then figures and report (they read both)
-        for name, df in result.tables.items():
-            if name in ("documents", "quarantine"):
-                continue
-            write_table(df, tables_dir, name)
+        # the run record, then figures and report (they read the tables and the record)
         record = build_record(result, corpus_label, started, timings)
         write_json(out_dir / "run.json", record)
         if "outputs" in stages:
@@ -164,15 +163,33 @@ def run(
 
 
 def _stage(result: RunResult, timings: dict[str, float], name: str, fn, config, progress) -> None:
+    """Run one stage, then write the tables it added through the store (validated).
+
+    A stage that fails is recorded in ``stage_errors`` (the tables it made before failing are
+    still written); tables that do not pass their schemas are recorded the same way and are
+    neither written nor kept. One stage failing never loses the others' outputs.
+    """
     t0 = time.perf_counter()
+    before = set(result.tables)
     try:
         fn(result, config, progress)
     except ConfigError:
         raise
-    except Exception as exc:  # one stage failing never loses the others' outputs
-        log.exception("stage %s failed", name)
-        result.stage_errors[name] = f"{type(exc).__name__}: {exc}"
+    except Exception as exc:
+        _failed(result, name, exc)
+    added = {k: v for k, v in result.tables.items() if k not in before}
+    try:
+        write_tables(added, result.out_dir / "tables")
+    except Exception as exc:  # a table that breaks its schema never reaches disk
+        _failed(result, name, exc)
+        for key in added:
+            del result.tables[key]
     timings[name] = time.perf_counter() - t0
+
+
+def _failed(result: RunResult, name: str, exc: Exception) -> None:
+    log.exception("stage %s failed", name)
+    result.stage_errors.setdefault(name, f"{type(exc).__name__}: {exc}")
 
 
 def _ok_documents(documents: pd.DataFrame) -> pd.DataFrame:
@@ -189,7 +206,7 @@ def _run_analysis(result: RunResult, config: RunConfig, progress: bool) -> None:
 
         sentences = preprocess_on_dask(ok, config.preprocess, config.extract)
     else:
-        sentences = preprocess(ok, config.preprocess)
+        sentences = preprocess(ok, config.preprocess, progress=progress)
     result.tables["sentences"] = sentences
     result.record["spacy_pipelines"] = {
         lang: load_nlp(lang, config.preprocess).meta.get("framelens_pipeline", "unknown")
@@ -197,10 +214,7 @@ def _run_analysis(result: RunResult, config: RunConfig, progress: bool) -> None:
     }
     lexicon = load_lexicon(config.lexicon.version)
     scores = score_frames(sentences, lexicon, documents=documents, config=config.lexicon)
-    result.tables["sentence_frames"] = scores.sentence_frames
-    result.tables["frame_scores"] = scores.frame_scores
-    result.tables["matches"] = scores.matches
-    result.tables["cooccurrence"] = scores.cooccurrence
+    result.tables.update(scores.tables())
     result.tables["actors"] = find_actors(sentences, scores.sentence_frames, documents=documents)
     result.record["lexicon_version"] = lexicon.version
 
@@ -211,9 +225,7 @@ def _run_analysis(result: RunResult, config: RunConfig, progress: bool) -> None:
         val = validate_lexicon(
             gold, lexicon, config=config.lexicon, seed=config.seed, n_boot=config.lexicon.n_boot
         )
-        result.tables["lexicon_validation"] = val.table
-        result.tables["lexicon_confusion"] = val.confusion
-        result.tables["lexicon_misclassified"] = val.misclassified
+        result.tables.update(val.tables())
         result.record["lexicon_gold"] = str(gold)
 
 
@@ -222,50 +234,45 @@ def _run_topics(result: RunResult, config: RunConfig, progress: bool) -> None:
 
     if "sentences" not in result.tables:
         raise RuntimeError("topics need the sentences of the analysis stage")
-    topics = fit_topics(result.tables["sentences"], result.tables["documents"], config.topics, config.seed)
-    result.tables["topics"] = topics.topics
-    result.tables["doc_topics"] = topics.doc_topics
-    result.tables["topic_prevalence"] = topics.topic_prevalence
-    selection = getattr(topics, "selection", None)
+    sentences, documents = result.tables["sentences"], result.tables["documents"]
+    topics = fit_topics(sentences, documents, config.topics, config.seed)
+    result.tables.update(topics.tables())
+    selection = topics.selection
     if selection is None and config.topics.run_selection:
         from framelens.models import select_topics
 
-        selection = select_topics(
-            result.tables["sentences"], result.tables["documents"], config.topics, config.seed
-        )
+        selection = select_topics(sentences, documents, config.topics, config.seed)
     if selection is not None:
-        from framelens.pipeline.topics import write_selection
+        from framelens.pipeline.topics import write_selection_figure
 
-        write_selection(selection, result.out_dir)  # table, chosen k and its figure
-        result.tables["topic_selection"] = selection.table
-        result.tables["topic_selection_chosen"] = selection.chosen
-    result.record["topics"] = getattr(topics, "info", {})
+        result.tables.update(selection.tables())
+        write_selection_figure(selection, result.out_dir)
+    result.record["topics"] = topics.info
 
 
 def _run_compare(result: RunResult, config: RunConfig, progress: bool) -> None:
-    from framelens.analysis.stats.compare import compare_all
+    from framelens.analysis.stats import compare_all, keyness
+    from framelens.analysis.stats.propositions import propositions
 
     if "frame_scores" not in result.tables:
         raise RuntimeError("comparisons need the frame scores of the analysis stage")
-    result.tables.update(compare_all(result.tables, config.compare, seed=config.seed))
-    from framelens.analysis.stats.keyness import keyness
-
-    if "sentences" in result.tables:  # key terms per administration, with or without topics
-        result.tables["keyness"] = keyness(
-            result.tables["sentences"],
-            result.tables["documents"],
-            extra_stopwords=config.topics.extra_stopwords,
+    tables = result.tables
+    tables.update(compare_all(tables, config.compare, seed=config.seed))
+    tables["propositions"] = propositions(
+        tables.get("frame_by_group"),
+        tables.get("frame_differences"),
+        tables.get("cooccurrence_by_group"),
+    )
+    if "sentences" in tables:  # key terms per administration, with or without topics
+        tables["keyness"] = keyness(
+            tables["sentences"], tables["documents"], extra_stopwords=config.topics.extra_stopwords
         )
 
 
 def _run_outputs(result: RunResult, config: RunConfig, progress: bool) -> None:
-    from framelens.outputs.figures import write_figures
-    from framelens.outputs.report import render_report
-    from framelens.outputs.tables import write_latex_tables
+    from framelens.outputs import render_outputs
 
-    write_latex_tables(result.out_dir)
-    write_figures(result.out_dir)
-    render_report(result.out_dir)
+    render_outputs(result.out_dir)
 
 
 def build_record(

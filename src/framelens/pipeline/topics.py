@@ -20,12 +20,23 @@ from types import SimpleNamespace
 import pandas as pd
 
 from framelens.core.config import RunConfig
+from framelens.core.io import atomic_write_bytes, read_table, table_to_csv_bytes
 from framelens.models.fit import EXCERPT_COLUMNS, TopicResults, document_excerpts, fit_topics
-from framelens.models.intrusion import score_intrusion, write_intrusion_sheets
-from framelens.outputs.topic_figures import plot_prevalence, plot_selection
+from framelens.models.intrusion import score_intrusion
 from framelens.models.selection import SelectionResult, select_topics
-from framelens.core.io import atomic_write_bytes, read_table, table_to_csv_bytes, write_table
-from framelens.schemas import validate
+from framelens.outputs.figures import plot_prevalence, plot_selection
+from framelens.outputs.intrusion_sheets import write_intrusion_sheets
+from framelens.outputs.store import check_table, write_tables
+
+#: Formats of the tables the topic commands write (``framelens run`` writes CSV + Parquet).
+TOPIC_FORMATS = {
+    "topics": ("csv",),
+    "doc_topics": ("parquet", "csv"),
+    "topic_prevalence": ("csv",),
+    "topic_seed_ranks": ("csv",),
+    "topic_selection": ("csv",),
+    "topic_selection_chosen": ("csv",),
+}
 
 
 def _inputs(out: str | os.PathLike) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -33,21 +44,13 @@ def _inputs(out: str | os.PathLike) -> tuple[pd.DataFrame, pd.DataFrame]:
     return read_table(tables, "sentences"), read_table(tables, "documents")
 
 
+def _flat(written: dict[str, dict[str, Path]]) -> dict[str, Path]:
+    return {f"{name}.{fmt}": p for name, paths in written.items() for fmt, p in paths.items()}
+
+
 def write_topic_tables(results: TopicResults, out: str | os.PathLike) -> dict[str, Path]:
     """Validate and write the tables and the prevalence figure of ``results`` under ``out``."""
-    tables = Path(out) / "tables"
-    paths: dict[str, Path] = {}
-    for name, df, formats in (
-        ("topics", results.topics, ("csv",)),
-        ("doc_topics", results.doc_topics, ("parquet", "csv")),
-        ("topic_prevalence", results.topic_prevalence, ("csv",)),
-    ):
-        validate(df, name)
-        for fmt, p in write_table(df, tables, name, formats=formats).items():
-            paths[f"{name}.{fmt}"] = p
-    paths["topic_seed_ranks.csv"] = write_table(
-        results.seed_ranks, tables, "topic_seed_ranks", formats=("csv",)
-    )["csv"]
+    paths = _flat(write_tables(results.tables(), Path(out) / "tables", TOPIC_FORMATS))
     if not results.topic_prevalence.empty:
         for fmt, p in plot_prevalence(
             results.topic_prevalence, Path(out) / "figures" / "topic_prevalence"
@@ -66,23 +69,21 @@ def topics_fit(out: str | os.PathLike, config: RunConfig | None = None) -> Topic
     return results
 
 
+def write_selection_figure(selection: SelectionResult, out: str | os.PathLike) -> dict[str, Path]:
+    """Draw the coherence-exclusivity figure of ``selection`` (chosen k circled) under
+    ``<out>/figures``; nothing when no grid point was fitted."""
+    if selection.figure.empty:
+        return {}
+    chosen = selection.figure[["language", "engine", "k", "chosen"]]
+    per_seed = selection.table.merge(chosen, on=["language", "engine", "k"], how="left")
+    paths = plot_selection(per_seed, Path(out) / "figures" / "topic_selection")
+    return {f"topic_selection.{fmt}": p for fmt, p in paths.items()}
+
+
 def write_selection(selection: SelectionResult, out: str | os.PathLike) -> dict[str, Path]:
     """Write the selection table, the chosen k per language and the figure under ``out``."""
-    tables = Path(out) / "tables"
-    validate(selection.table, "topic_selection")
-    paths = {
-        "topic_selection.csv": write_table(selection.table, tables, "topic_selection", ("csv",))[
-            "csv"
-        ],
-        "topic_selection_chosen.csv": write_table(
-            selection.chosen, tables, "topic_selection_chosen", ("csv",)
-        )["csv"],
-    }
-    if not selection.figure.empty:
-        chosen = selection.figure[["language", "engine", "k", "chosen"]]
-        per_seed = selection.table.merge(chosen, on=["language", "engine", "k"], how="left")
-        for fmt, p in plot_selection(per_seed, Path(out) / "figures" / "topic_selection").items():
-            paths[f"topic_selection.{fmt}"] = p
+    paths = _flat(write_tables(selection.tables(), Path(out) / "tables", TOPIC_FORMATS))
+    paths.update(write_selection_figure(selection, out))
     return paths
 
 
@@ -127,8 +128,7 @@ def topics_score(
     sheet: str | os.PathLike, key: str | os.PathLike, out_csv: str | os.PathLike | None = None
 ) -> pd.DataFrame:
     """``framelens topics score``: score a filled-in intrusion sheet against its key."""
-    scores = score_intrusion(sheet, key)
-    validate(scores, "intrusion_scores")
+    scores = check_table(score_intrusion(sheet, key), "intrusion_scores")
     if out_csv is not None:
         atomic_write_bytes(out_csv, table_to_csv_bytes(scores))
     return scores

@@ -28,37 +28,37 @@ cooccurrence (one row per document):
 actors (one row per actor mentioned in a sentence):
     doc_id, sent_id, actor, actor_country (US|MX|INTL), humanitarian, security, cooperation
     (frames of that sentence) + metadata.
-lexicon_validation / lexicon_confusion / lexicon_misclassified: see ``validate_lexicon``.
+lexicon_validation (one row per language x frame):
+    language, frame, n, n_positive, n_predicted, precision, precision_ci_low,
+    precision_ci_high, recall, recall_ci_low, recall_ci_high, f1, f1_ci_low, f1_ci_high (95%
+    bootstrap intervals), alpha_lexicon, alpha_coders, lexicon_version.
+lexicon_confusion / lexicon_misclassified: see ``validate_lexicon``.
 """
 
 from __future__ import annotations
 
 import pandera.pandas as pa
 
-from framelens.schemas._base import Bool, Float, Int, register
+from framelens.core.domain import COUNTRIES, FRAMES
+from framelens.schemas._base import Bool, Float, Int, Str, register
 
-FRAMES = ("humanitarian", "security", "cooperation")
-ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
-
-
-def Text(nullable: bool = False, **kw) -> pa.Column:  # noqa: N802 - reads like a type
-    """A string column that accepts both ``object`` and pandas' ``str`` dtypes."""
-    return pa.Column(str, nullable=nullable, coerce=False, **kw)
+#: Values of ``actor_country`` in the actor lexicon and the ``actors`` table.
+ACTOR_COUNTRIES: tuple[str, ...] = (*COUNTRIES, "INTL")
 
 
 def _metadata() -> dict[str, pa.Column]:
     return {
-        "country": Text(nullable=True),
-        "language": Text(nullable=True),
-        "administration": Text(nullable=True),
-        "date": Text(nullable=True),
-        "issuer": Text(nullable=True),
-        "doc_type": Text(nullable=True),
+        "country": Str(nullable=True),
+        "language": Str(nullable=True),
+        "administration": Str(nullable=True),
+        "date": Str(nullable=True),
+        "issuer": Str(nullable=True),
+        "doc_type": Str(nullable=True),
     }
 
 
 #: Document metadata columns that travel into document-level outputs (like quanteda docvars).
-METADATA_COLUMNS = list(_metadata())
+DOCUMENT_METADATA_COLUMNS = list(_metadata())
 _GE0 = pa.Check.ge(0)
 _SHARE = pa.Check.in_range(0.0, 1.0)
 
@@ -66,13 +66,13 @@ SENTENCES = register(
     "sentences",
     pa.DataFrameSchema(
         {
-            "doc_id": Text(),
+            "doc_id": Str(),
             "sent_id": Int(checks=_GE0),
             "start_char": Int(checks=_GE0),
             "end_char": Int(checks=_GE0),
-            "text": Text(),
-            "tokens": Text(),
-            "lemmas": Text(),
+            "text": Str(),
+            "tokens": Str(),
+            "lemmas": Str(),
             "n_tokens": Int(checks=_GE0),
         },
         strict=True,
@@ -85,12 +85,12 @@ SENTENCE_FRAMES = register(
     "sentence_frames",
     pa.DataFrameSchema(
         {
-            "doc_id": Text(),
+            "doc_id": Str(),
             "sent_id": Int(checks=_GE0),
             **{f"hits_{f}": Int(checks=_GE0) for f in FRAMES},
             **{f"negated_{f}": Int(checks=_GE0) for f in FRAMES},
-            "subframes": Text(),
-            "lexicon_version": Text(),
+            "subframes": Str(),
+            "lexicon_version": Str(),
         },
         strict=True,
         ordered=True,
@@ -101,7 +101,7 @@ FRAME_SCORES = register(
     "frame_scores",
     pa.DataFrameSchema(
         {
-            "doc_id": Text(unique=True),
+            "doc_id": Str(unique=True),
             **_metadata(),
             "n_tokens": Int(checks=_GE0),
             "n_sentences": Int(checks=_GE0),
@@ -109,7 +109,7 @@ FRAME_SCORES = register(
             **{f"rate_{f}": Float(checks=_GE0) for f in FRAMES},
             "framing_index": Float(checks=pa.Check.in_range(-1.0, 1.0)),
             "framing_n": Int(checks=_GE0),
-            "lexicon_version": Text(),
+            "lexicon_version": Str(),
         },
         strict=True,
         ordered=True,
@@ -120,19 +120,19 @@ MATCHES = register(
     "matches",
     pa.DataFrameSchema(
         {
-            "doc_id": Text(),
+            "doc_id": Str(),
             "sent_id": Int(checks=_GE0),
-            "frame": Text(checks=pa.Check.isin(list(FRAMES))),
-            "subframe": Text(),
-            "term": Text(),
-            "matched": Text(),
+            "frame": Str(checks=pa.Check.isin(list(FRAMES))),
+            "subframe": Str(),
+            "term": Str(),
+            "matched": Str(),
             "start_char": Int(checks=_GE0),
             "end_char": Int(checks=_GE0),
-            "left": Text(),
-            "right": Text(),
+            "left": Str(),
+            "right": Str(),
             "negated": Bool(),
             "counted": Bool(),
-            "lexicon_version": Text(),
+            "lexicon_version": Str(),
         },
         strict=True,
         ordered=True,
@@ -143,14 +143,14 @@ COOCCURRENCE = register(
     "cooccurrence",
     pa.DataFrameSchema(
         {
-            "doc_id": Text(unique=True),
+            "doc_id": Str(unique=True),
             **_metadata(),
             "hum_hits": Int(checks=_GE0),
             "sec_hits": Int(checks=_GE0),
             "hum_in_sec_share": Float(checks=_SHARE),
             "sec_in_hum_share": Float(checks=_SHARE),
             "n_sentences_both": Int(checks=_GE0),
-            "lexicon_version": Text(),
+            "lexicon_version": Str(),
         },
         strict=True,
         ordered=True,
@@ -161,13 +161,11 @@ ACTORS = register(
     "actors",
     pa.DataFrameSchema(
         {
-            "doc_id": Text(),
+            "doc_id": Str(),
             "sent_id": Int(checks=_GE0),
-            "actor": Text(),
-            "actor_country": Text(checks=pa.Check.isin(["US", "MX", "INTL"])),
-            "humanitarian": Bool(),
-            "security": Bool(),
-            "cooperation": Bool(),
+            "actor": Str(),
+            "actor_country": Str(checks=pa.Check.isin(list(ACTOR_COUNTRIES))),
+            **{f: Bool() for f in FRAMES},
             **_metadata(),
         },
         strict=True,
@@ -180,19 +178,19 @@ LEXICON_VALIDATION = register(
     "lexicon_validation",
     pa.DataFrameSchema(
         {
-            "language": Text(),
-            "frame": Text(),
+            "language": Str(),
+            "frame": Str(),
             "n": Int(checks=_GE0),
             "n_positive": Int(checks=_GE0),
             "n_predicted": Int(checks=_GE0),
             **{
                 f"{m}{s}": Float(checks=_SHARE)
                 for m in ("precision", "recall", "f1")
-                for s in ("", "_low", "_high")
+                for s in ("", "_ci_low", "_ci_high")
             },
             "alpha_lexicon": Float(),
             "alpha_coders": Float(),
-            "lexicon_version": Text(),
+            "lexicon_version": Str(),
         },
         strict=True,
         ordered=True,
@@ -203,13 +201,13 @@ LEXICON_CONFUSION = register(
     "lexicon_confusion",
     pa.DataFrameSchema(
         {
-            "language": Text(),
-            "frame": Text(),
+            "language": Str(),
+            "frame": Str(),
             "tp": Int(checks=_GE0),
             "fp": Int(checks=_GE0),
             "fn": Int(checks=_GE0),
             "tn": Int(checks=_GE0),
-            "lexicon_version": Text(),
+            "lexicon_version": Str(),
         },
         strict=True,
         ordered=True,
@@ -220,16 +218,16 @@ LEXICON_MISCLASSIFIED = register(
     "lexicon_misclassified",
     pa.DataFrameSchema(
         {
-            "sent_id": Text(),
-            "doc_id": Text(nullable=True),
-            "language": Text(),
-            "frame": Text(),
+            "sent_id": Str(),
+            "doc_id": Str(nullable=True),
+            "language": Str(),
+            "frame": Str(),
             "gold": Int(checks=pa.Check.isin([0, 1])),
             "predicted": Int(checks=pa.Check.isin([0, 1])),
-            "error": Text(checks=pa.Check.isin(["fp", "fn"])),
-            "text": Text(),
-            "matched_terms": Text(),
-            "lexicon_version": Text(),
+            "error": Str(checks=pa.Check.isin(["fp", "fn"])),
+            "text": Str(),
+            "matched_terms": Str(),
+            "lexicon_version": Str(),
         },
         strict=True,
         ordered=True,

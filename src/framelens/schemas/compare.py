@@ -9,7 +9,7 @@ intervals. Methods: ``docs/statistics.md``.
 Columns
 -------
 frame_by_group / cooccurrence_by_group (one row per measure x country x administration):
-    measure, country, administration, compared (False for administration "unknown": shown,
+    measure, country, administration, comparable (False for administration "unknown": shown,
     excluded from differences and regression), n_docs (documents with a value), n_missing
     (documents whose value was NaN, dropped), n_units (resampled units: documents or issuers),
     n_issuers, mean, ci_low, ci_high, se_boot, ci_level, ci_method, n_boot, small_n (n_docs < min_n),
@@ -28,7 +28,7 @@ frame_timeseries (one row per measure x country x period, empty periods included
     n_docs, mean, ci_low, ci_high, ci_level, ci_method, n_boot, small_n, min_n, n_undated, weighting,
     resampling.
 actors_by_group (one row per actor x country x administration x frame):
-    actor, actor_country, country, administration, compared, frame, n_mentions (sentences
+    actor, actor_country, country, administration, comparable, frame, n_mentions (sentences
     mentioning the actor), n_docs, n_frame (of those, sentences carrying the frame), share,
     ci_low, ci_high, ci_level, ci_method, n_boot, small_n (n_docs < min_n), min_n, weighting, resampling,
     note.
@@ -54,7 +54,7 @@ _GROUP_COLUMNS = {
     "measure": Text(),
     "country": Text(),
     "administration": Text(),
-    "compared": Bool(),
+    "comparable": Bool(),
     "n_docs": Int(checks=pa.Check.ge(0)),
     "n_missing": Int(checks=pa.Check.ge(0)),
     "n_units": Int(checks=pa.Check.ge(0)),
@@ -185,7 +185,7 @@ ACTORS_BY_GROUP = register(
             "actor_country": Text(nullable=True),
             "country": Text(),
             "administration": Text(),
-            "compared": Bool(),
+            "comparable": Bool(),
             "frame": Text(),
             "n_mentions": Int(checks=pa.Check.ge(0)),
             "n_docs": Int(checks=pa.Check.ge(0)),

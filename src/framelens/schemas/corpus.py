@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
+from framelens.core import domain
 from framelens.schemas._base import Int, Str, register
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -17,8 +18,8 @@ DOCUMENTS = register(
             "path": Str(),
             "sha256": Str(nullable=True),
             "format": Str(checks=pa.Check.isin(["pdf", "html", "txt", "other"])),
-            "country": Str(nullable=True, checks=pa.Check.isin(["US", "MX"])),
-            "language": Str(nullable=True, checks=pa.Check.isin(["en", "es", "other"])),
+            "country": Str(nullable=True, checks=pa.Check.isin(list(domain.COUNTRIES))),
+            "language": Str(nullable=True, checks=pa.Check.isin([*domain.LANGUAGES, "other"])),
             "language_declared": Str(nullable=True),
             "date": Str(nullable=True, checks=pa.Check.str_matches(ISO_DATE)),
             "date_signed": Str(nullable=True, checks=pa.Check.str_matches(ISO_DATE)),

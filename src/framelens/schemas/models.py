@@ -1,5 +1,7 @@
 """Schemas of the topic stage (``framelens.models``): topics, doc_topics, topic_prevalence,
-topic_selection, keyness, intrusion_scores. Methods: ``docs/topics.md``.
+topic_seed_ranks, topic_selection, topic_selection_chosen, intrusion_scores; and keyness
+(computed by ``framelens.analysis.stats.keyness``, with or without topics). Methods:
+``docs/topics.md``.
 
 Columns
 -------
@@ -12,8 +14,13 @@ topic_prevalence (one row per country x administration x language x topic):
     country, administration, language, topic, label, mean (mean share over the group's
     documents and the refits), ci_low, ci_high (method-of-composition percentile interval),
     n_docs, small_n (n_docs < topics.min_n), comparable (False for administration "unknown").
+topic_seed_ranks (one row per seeded theme x seed term found in the vocabulary):
+    language, topic, label (the theme), term, rank (of the term in its theme's topic),
+    weight.
 topic_selection (one row per language x engine x k x refit seed):
     language, engine, k, seed, coherence_cv, coherence_npmi, exclusivity, stability.
+topic_selection_chosen (one row per language):
+    language, k, engine, rule (topics.selection_rule), reason (why, with the scores).
 keyness (one row per stratum x group x direction x term, top terms only):
     country, group, reference, term, freq_group, freq_reference, g2, p_value, effect
     (log2 ratio), direction (over|under), rank.
@@ -90,6 +97,22 @@ TOPIC_PREVALENCE = register(
     ),
 )
 
+TOPIC_SEED_RANKS = register(
+    "topic_seed_ranks",
+    pa.DataFrameSchema(
+        {
+            "language": Text(checks=_LANG),
+            "topic": Int(checks=pa.Check.ge(0)),
+            "label": Text(),
+            "term": Text(),
+            "rank": Int(checks=pa.Check.ge(1)),
+            "weight": Float(nullable=False, checks=_UNIT),
+        },
+        strict=True,
+        ordered=True,
+    ),
+)
+
 TOPIC_SELECTION = register(
     "topic_selection",
     pa.DataFrameSchema(
@@ -105,6 +128,24 @@ TOPIC_SELECTION = register(
         },
         strict=True,
         ordered=True,
+    ),
+)
+
+TOPIC_SELECTION_CHOSEN = register(
+    "topic_selection_chosen",
+    pa.DataFrameSchema(
+        {
+            "language": Text(checks=_LANG),
+            "k": Int(checks=pa.Check.ge(1)),
+            "engine": Text(checks=pa.Check.isin(["lda", "nmf"])),
+            "rule": Text(
+                checks=pa.Check.isin(["frontier", "coherence", "npmi", "stability", "fixed"])
+            ),
+            "reason": Text(),
+        },
+        strict=True,
+        ordered=True,
+        unique=["language"],
     ),
 )
 

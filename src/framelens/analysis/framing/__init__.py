@@ -1,4 +1,9 @@
-"""Stage 3: the framing lexicon, matching and scoring, actors, validation against hand codes."""
+"""Stage 3: the framing lexicon, matching and scoring, actors, validation against hand codes.
+
+Modules: ``lexicon`` (load and check a lexicon version), ``matching`` (token trie and the scan
+for hits), ``kwic`` (hit text in context), ``documents`` (sentence languages, document
+metadata), ``scoring`` (``score_frames``: the four frame tables), ``actors``, ``validation``.
+"""
 
 from framelens.analysis.framing.actors import find_actors, load_actors
 from framelens.analysis.framing.lexicon import (

@@ -8,32 +8,48 @@ token: "ICE" the agency, not "ice"); names are matched on lemmas like the framin
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
+from framelens.analysis.framing.documents import document_metadata, sentence_languages
 from framelens.analysis.framing.lexicon import fold
-from framelens.analysis.framing.scoring import _END, TokenTrie, _doc_metadata, _languages, _tokenize
+from framelens.analysis.framing.matching import END, TokenTrie, tokenize
 from framelens.core.config import PreprocessConfig
+from framelens.core.domain import FRAMES, LANGUAGES
 from framelens.core.errors import ConfigError, Errors
 from framelens.core.packagedata import kind_dir, resolve_version
-from framelens.schemas.analysis import METADATA_COLUMNS
+from framelens.schemas.analysis import ACTOR_COUNTRIES, DOCUMENT_METADATA_COLUMNS
 
 ACTORS_DIR = kind_dir("actors")
-ACTOR_COLUMNS = ["actor", "actor_country", "alias", "language", "match", "note"]
-_SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
+#: Columns of the actor lexicon file (``actors.csv``), in order.
+ACTOR_LEXICON_COLUMNS = ["actor", "actor_country", "alias", "language", "match", "note"]
 _CACHE: dict[tuple[str, str], pd.DataFrame] = {}
 
 
 def load_actors(
     version: str = "latest", preprocess_config: PreprocessConfig | None = None
 ) -> pd.DataFrame:
-    """Load the actor table; adds ``key`` (the alias lemmatised and folded, for names).
+    """Load the actor lexicon shipped with framelens and lemmatise its names.
 
-    Returns one row per alias: actor, actor_country (US|MX|INTL), alias, language (en|es|any),
-    match (acronym|name), note, key.
+    Parameters
+    ----------
+    version : str, default "latest"
+        A folder under ``framelens/lexicons/actors`` ("1.0.0"), or "latest" (highest).
+    preprocess_config : PreprocessConfig, optional
+        The pipeline of the sentences to be searched: names are lemmatised with it.
+
+    Returns
+    -------
+    DataFrame
+        One row per alias: ``ACTOR_LEXICON_COLUMNS`` (actor, actor_country (US|MX|INTL),
+        alias, language (en|es|any), match (acronym|name), note), then ``key`` and ``key_es``:
+        what is matched in English and in Spanish sentences (the alias for acronyms; for
+        names, the alias lemmatised and accent-folded). Cached per version and configuration.
+
+    Raises
+    ------
+    ConfigError
+        E009 when the version does not exist, E020 when the file breaks the format.
     """
     from framelens.analysis.text.preprocess import lemmatize_terms
 
@@ -44,25 +60,21 @@ def load_actors(
     path = ACTORS_DIR / v / "actors.csv"
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     bad = (
-        set(ACTOR_COLUMNS) - set(df.columns)
-        or not df["actor_country"].isin(["US", "MX", "INTL"]).all()
+        set(ACTOR_LEXICON_COLUMNS) - set(df.columns)
+        or not df["actor_country"].isin(ACTOR_COUNTRIES).all()
         or not df["match"].isin(["acronym", "name"]).all()
-        or not df["language"].isin(["en", "es", "any"]).all()
+        or not df["language"].isin([*LANGUAGES, "any"]).all()
     )
     if bad:
         raise ConfigError(Errors.E020.format(path=path, reason="columns or values out of range"))
-    df = df[ACTOR_COLUMNS].copy()
+    df = df[ACTOR_LEXICON_COLUMNS].copy()
     df["key"] = df["alias"]
-    for lang in ("en", "es"):
-        m = (df["match"] == "name") & df["language"].isin([lang, "any"])
-        if lang == "en":  # "any" names are lemmatised with the English pipeline and again below
-            pass
-        df.loc[m & (df["language"] == lang), "key"] = [
-            fold(x)
-            for x in lemmatize_terms(
-                df.loc[m & (df["language"] == lang), "alias"].tolist(), lang, preprocess_config
-            )
+    for lang in LANGUAGES:
+        m = (df["match"] == "name") & (df["language"] == lang)
+        df.loc[m, "key"] = [
+            fold(x) for x in lemmatize_terms(df.loc[m, "alias"].tolist(), lang, preprocess_config)
         ]
+    # "any" names: lemmatised with each pipeline, "key" for English sentences, "key_es" Spanish
     any_names = (df["match"] == "name") & (df["language"] == "any")
     df["key_es"] = df["key"]
     if any_names.any():
@@ -89,7 +101,7 @@ def _positions(
     trie = TokenTrie()
     for toks, actor in entries.items():
         trie.add(toks, actor)
-    codes, vocab, counts = _tokenize(values)
+    codes, vocab, counts = tokenize(values)
     if not len(codes):
         return out_s, out_a
     norm = [normalize(t) for t in vocab]
@@ -105,20 +117,60 @@ def _positions(
         if i < last_end:
             continue
         node, j, best = trie.root[norm[codes[i]]], i + 1, None
-        if _END in node:
-            best = (j, node[_END][0])
+        if END in node:
+            best = (j, node[END][0])
         while j < ends_l[s]:
             node = node.get(norm[codes[j]])
             if node is None:
                 break
             j += 1
-            if _END in node:
-                best = (j, node[_END][0])
+            if END in node:
+                best = (j, node[END][0])
         if best is not None:
             out_s.append(s)
             out_a.append(best[1])
             last_end = best[0]
     return out_s, out_a
+
+
+def _actor_entries(table: pd.DataFrame, lang: str) -> tuple[dict, dict]:
+    """The actor aliases for sentences in ``lang``: acronyms (one token as written) and names
+    (lemma keys), each as token tuple -> actor."""
+    t = table[table["language"].isin([lang, "any"])]
+    acronym = t["match"] == "acronym"
+    acr = {
+        (a,): act for a, act in zip(t.loc[acronym, "alias"], t.loc[acronym, "actor"], strict=False)
+    }
+    key_col = "key" if lang == "en" else "key_es"
+    name = t["match"] == "name"
+    names = {
+        tuple(k.split()): act
+        for k, act in zip(t.loc[name, key_col], t.loc[name, "actor"], strict=False)
+        if k
+    }
+    return acr, names
+
+
+def _actor_mentions(
+    sentences: pd.DataFrame, table: pd.DataFrame, langs: np.ndarray
+) -> pd.DataFrame:
+    """(row, actor) for every actor named in a sentence, once per sentence and actor."""
+    found_rows: list[int] = []
+    found_actor: list[str] = []
+    for lang in LANGUAGES:
+        idx = np.flatnonzero(langs == lang)
+        if not len(idx):
+            continue
+        acr, names = _actor_entries(table, lang)
+        for col, entries, normalize in (("tokens", acr, str), ("lemmas", names, fold)):
+            if col not in sentences.columns:
+                continue
+            values = sentences[col].iloc[idx] if len(idx) < len(sentences) else sentences[col]
+            s_l, a_l = _positions(values, entries, normalize)
+            found_rows.extend(idx[np.asarray(s_l, dtype=np.int64)].tolist())
+            found_actor.extend(a_l)
+    hits = pd.DataFrame({"row": np.asarray(found_rows, dtype=np.int64), "actor": found_actor})
+    return hits.drop_duplicates().reset_index(drop=True)
 
 
 def find_actors(
@@ -153,71 +205,29 @@ def find_actors(
         counted hit of the frame), country, language, administration, date, issuer, doc_type.
         Sorted by doc_id, sent_id, actor.
     """
+    from framelens.schemas import columns_of
     from framelens.schemas import validate as check
 
     table = actors if actors is not None else load_actors()
     country_of = dict(zip(table["actor"], table["actor_country"], strict=False))
-    langs = _languages(sentences, documents)
-    found_rows: list[int] = []
-    found_actor: list[str] = []
-    for lang in ("en", "es"):
-        idx = np.flatnonzero(langs == lang)
-        if not len(idx):
-            continue
-        t = table[table["language"].isin([lang, "any"])]
-        acr = {
-            (a,): act
-            for a, act in zip(
-                t.loc[t["match"] == "acronym", "alias"],
-                t.loc[t["match"] == "acronym", "actor"],
-                strict=False,
-            )
-        }
-        key_col = "key" if lang == "en" else "key_es"
-        names = {
-            tuple(k.split()): act
-            for k, act in zip(
-                t.loc[t["match"] == "name", key_col],
-                t.loc[t["match"] == "name", "actor"],
-                strict=False,
-            )
-            if k
-        }
-        for col, entries, normalize in (("tokens", acr, str), ("lemmas", names, fold)):
-            if col not in sentences.columns:
-                continue
-            values = sentences[col].iloc[idx] if len(idx) < len(sentences) else sentences[col]
-            s_l, a_l = _positions(values, entries, normalize)
-            found_rows.extend(idx[np.asarray(s_l, dtype=np.int64)].tolist())
-            found_actor.extend(a_l)
-    hits = pd.DataFrame({"row": np.asarray(found_rows, dtype=np.int64), "actor": found_actor})
-    hits = hits.drop_duplicates().reset_index(drop=True)
+    langs = sentence_languages(sentences, documents)
+    hits = _actor_mentions(sentences, table, langs)
     hits["doc_id"] = sentences["doc_id"].to_numpy(dtype=object)[hits["row"].to_numpy()]
     hits["sent_id"] = sentences["sent_id"].to_numpy(dtype=np.int64)[hits["row"].to_numpy()]
     hits["actor_country"] = hits["actor"].map(country_of)
-    sf = sentence_frames[
-        ["doc_id", "sent_id", "hits_humanitarian", "hits_security", "hits_cooperation"]
-    ]
+    sf = sentence_frames[["doc_id", "sent_id", *(f"hits_{f}" for f in FRAMES)]]
     out = hits.merge(sf, on=["doc_id", "sent_id"], how="left")
-    for f in ("humanitarian", "security", "cooperation"):
+    for f in FRAMES:
         out[f] = out[f"hits_{f}"].fillna(0).to_numpy() > 0
     lang_of_doc = dict(zip(sentences["doc_id"].tolist(), langs.tolist(), strict=False))
-    meta = _doc_metadata(sorted(set(out["doc_id"])), documents, lang_of_doc)
+    meta = document_metadata(sorted(set(out["doc_id"])), documents, lang_of_doc)
     out = out.merge(meta, on="doc_id", how="left")
-    cols = [
-        "doc_id",
-        "sent_id",
-        "actor",
-        "actor_country",
-        "humanitarian",
-        "security",
-        "cooperation",
-        *METADATA_COLUMNS,
-    ]
     out = (
-        out[cols].sort_values(["doc_id", "sent_id", "actor"], kind="stable").reset_index(drop=True)
+        out[columns_of("actors")]
+        .sort_values(["doc_id", "sent_id", "actor"], kind="stable")
+        .reset_index(drop=True)
     )
-    for c in ("doc_id", "actor", "actor_country", *METADATA_COLUMNS):
+    for c in ("doc_id", "actor", "actor_country", *DOCUMENT_METADATA_COLUMNS):
         out[c] = out[c].astype("str")
     out["sent_id"] = out["sent_id"].astype("int64")
     return check(out, "actors") if validate else out

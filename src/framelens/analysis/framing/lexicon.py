@@ -10,12 +10,12 @@ A lexicon version is a folder ``framelens/lexicons/framing/<MAJOR.MINOR.PATCH>/`
 Terms are written in natural forms ("unaccompanied children", "estaciones migratorias") and are
 lemmatised on loading with the same spaCy pipeline as the sentences (``lemmatize_terms``), so
 that "detained", "detains" and "detain" all meet the lemma ``detain``. Matching rules are in
-``framelens.analysis.framing.scoring`` and ``docs/lexicon.md``.
+``framelens.analysis.framing.matching`` and ``docs/lexicon.md``.
 """
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,27 +23,34 @@ import pandas as pd
 import yaml
 
 from framelens.core.config import PreprocessConfig
-from framelens.core.domain import FRAMES
+from framelens.core.domain import FRAMES, LANGUAGES
 from framelens.core.errors import ConfigError, Errors
-from framelens.core.packagedata import available_versions as _available, kind_dir, resolve_version
+from framelens.core.packagedata import available_versions as _available
+from framelens.core.packagedata import kind_dir, resolve_version
 
 FRAMING_DIR = kind_dir("framing")
 #: Frame of "blocker" entries: names that contain frame words but frame nothing by themselves
 #: ("Customs and Border Protection", "Ley de Seguridad Nacional"). They are matched like any
 #: entry, so they consume their tokens (longest match), and are counted nowhere.
 BLOCKER = "none"
+#: Columns of a term file (``en.csv``, ``es.csv``), in order.
 TERM_COLUMNS = ["term", "frame", "subframe", "match", "requires", "note"]
-_SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+#: Columns of the context file (``context.csv``), in order.
+CONTEXT_COLUMNS = ["language", "context", "term", "note"]
 
-# Accent folding: every Latin letter with a diacritic -> its base letter (á->a, ñ->n, ü->u).
-_FOLD = {}
-for _cp in range(0xC0, 0x250):
-    import unicodedata as _ud
 
-    _base = _ud.normalize("NFD", chr(_cp))[0]
-    if _base != chr(_cp) and _base.isascii() and _base.isalpha():
-        _FOLD[_cp] = _base
-FOLD_TABLE = str.maketrans(_FOLD)
+def _fold_table() -> dict[int, str]:
+    """Every Latin letter with a diacritic -> its base letter (á->a, ñ->n, ü->u)."""
+    table = {}
+    for cp in range(0xC0, 0x250):
+        base = unicodedata.normalize("NFD", chr(cp))[0]
+        if base != chr(cp) and base.isascii() and base.isalpha():
+            table[cp] = base
+    return table
+
+
+FOLD_TABLE = str.maketrans(_fold_table())
+_CACHE: dict[tuple[str, str], Lexicon] = {}
 
 
 def fold(text: str) -> str:
@@ -116,10 +123,6 @@ class Lexicon:
         }
 
 
-def _resolve(version: str) -> str:
-    return resolve_version("framing", version)
-
-
 def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
@@ -160,7 +163,7 @@ def load_lexicon(
     >>> sorted(lex.terms["frame"].unique())
     ['cooperation', 'humanitarian', 'none', 'security']
     """
-    v = _resolve(version)
+    v = resolve_version("framing", version)
     cache_key = (v, repr(preprocess_config))
     if cache_key in _CACHE:
         return _CACHE[cache_key]
@@ -177,12 +180,12 @@ def load_lexicon(
             )
         )
     subframes = {fr: tuple(meta["frames"][fr]) for fr in FRAMES}
-    contexts = _read_csv(folder / "context.csv", ["language", "context", "term", "note"])
-    terms = {lang: _read_csv(folder / f"{lang}.csv", TERM_COLUMNS) for lang in ("en", "es")}
+    contexts = _read_csv(folder / "context.csv", CONTEXT_COLUMNS)
+    terms = {lang: _read_csv(folder / f"{lang}.csv", TERM_COLUMNS) for lang in LANGUAGES}
     lex = build_lexicon(
         terms,
         contexts=contexts,
-        negators={lang: list(meta["negators"][lang]) for lang in ("en", "es")},
+        negators={lang: list(meta["negators"][lang]) for lang in LANGUAGES},
         subframes=subframes,
         version=v,
         preprocess_config=preprocess_config,
@@ -234,88 +237,16 @@ def build_lexicon(
     >>> lex.terms[["term", "key"]].to_dict("records")
     [{'term': 'border wall', 'key': 'border wall'}]
     """
-    from framelens.analysis.text.preprocess import lemmatize_terms
-
-    contexts = (
-        contexts.copy()
-        if contexts is not None
-        else pd.DataFrame({c: pd.Series([], dtype=str) for c in ("language", "context", "term")})
-    )
-    if "note" not in contexts.columns:
-        contexts["note"] = ""
-    frames = []
-    for lang, df in sorted(terms.items()):
-        where = path / f"{lang}.csv" if path else f"<terms {lang}>"
-        df = df.copy()
-        for col in ("requires", "note"):
-            if col not in df.columns:
-                df[col] = ""
-        df = df[TERM_COLUMNS].fillna("")
-        bad = df[~df["frame"].isin([*FRAMES, BLOCKER])]
-        if len(bad):
-            raise ConfigError(
-                Errors.E020.format(path=where, reason=f"unknown frame {bad.iloc[0].frame!r}")
-            )
-        if subframes is not None:
-            allowed = {**subframes, BLOCKER: ("name",)}
-            for row in df.itertuples():
-                if row.subframe not in allowed[row.frame]:
-                    reason = (
-                        f"subframe {row.subframe!r} is not listed for {row.frame} in lexicon.yaml"
-                    )
-                    raise ConfigError(Errors.E020.format(path=where, reason=reason))
-        if not df["match"].isin(["lemma", "phrase"]).all():
-            raise ConfigError(
-                Errors.E020.format(path=where, reason="match must be lemma or phrase")
-            )
-        known = set(contexts.loc[contexts["language"] == lang, "context"])
-        named = {name for req in df["requires"] for name in req.split("|") if name}
-        unknown = named - known
-        if unknown:
-            raise ConfigError(
-                Errors.E020.format(path=where, reason=f"unknown context {sorted(unknown)}")
-            )
-        df.insert(0, "language", lang)
-        df["lemmas"] = lemmatize_terms(df["term"].tolist(), lang, preprocess_config)
-        n_tok = df["lemmas"].str.split().str.len()
-        wrong = df[
-            (n_tok == 0)
-            | ((df["match"] == "lemma") & (n_tok != 1))
-            | ((df["match"] == "phrase") & (n_tok < 2))
-        ]
-        if len(wrong):
-            r = wrong.iloc[0]
-            reason = (
-                f"term {r.term!r} lemmatises to {r.lemmas!r}, which does not fit match={r.match}"
-            )
-            raise ConfigError(Errors.E020.format(path=where, reason=reason))
-        frames.append(df)
+    contexts = _context_table(contexts)
+    frames = [
+        _language_terms(lang, df, contexts, subframes, path, preprocess_config)
+        for lang, df in sorted(terms.items())
+    ]
     all_terms = pd.concat(frames, ignore_index=True)
     all_terms["key"] = all_terms["lemmas"].map(fold)
-    dup = all_terms[all_terms.duplicated(["language", "key"], keep=False)]
-    if len(dup):
-        clash = dup.groupby(["language", "key"])["frame"].nunique()
-        if (clash > 1).any():
-            (lang, key) = clash[clash > 1].index[0]
-            raise ConfigError(
-                Errors.E020.format(
-                    path=path or "<terms>", reason=f"{lang} key {key!r} is listed under two frames"
-                )
-            )
-        all_terms = all_terms.drop_duplicates(["language", "key"], keep="first").reset_index(
-            drop=True
-        )
-    ctx_parts = []
-    for lang in sorted(set(contexts["language"])):
-        c = contexts[contexts["language"] == lang].copy()
-        c["lemmas"] = lemmatize_terms(c["term"].tolist(), lang, preprocess_config)
-        ctx_parts.append(c)
-    contexts = pd.concat(ctx_parts, ignore_index=True) if ctx_parts else contexts.assign(lemmas="")
-    contexts["key"] = contexts["lemmas"].map(fold)
-    neg = {}
-    for lang, words in (negators or {}).items():
-        lem = lemmatize_terms([str(w) for w in words], lang, preprocess_config)
-        neg[lang] = tuple(sorted({fold(w) for w in lem if w and " " not in w}))
+    all_terms = _drop_duplicate_keys(all_terms, path)
+    contexts = _lemmatised_contexts(contexts, preprocess_config)
+    neg = _negator_keys(negators or {}, preprocess_config)
     if subframes is None:
         subframes = {
             fr: tuple(sorted(set(all_terms.loc[all_terms["frame"] == fr, "subframe"])))
@@ -333,4 +264,126 @@ def build_lexicon(
     )
 
 
-_CACHE: dict[tuple[str, str], Lexicon] = {}
+# --------------------------------------------------------------------------- building blocks
+def _context_table(contexts: pd.DataFrame | None) -> pd.DataFrame:
+    """A copy of the context sets with a ``note`` column (an empty table when None)."""
+    contexts = (
+        contexts.copy()
+        if contexts is not None
+        else pd.DataFrame({c: pd.Series([], dtype=str) for c in ("language", "context", "term")})
+    )
+    if "note" not in contexts.columns:
+        contexts["note"] = ""
+    return contexts
+
+
+def _check_entries(
+    df: pd.DataFrame, where, subframes: dict | None, known_contexts: set[str]
+) -> None:
+    """E020 for an unknown frame or subframe, a match other than lemma|phrase, or a
+    ``requires`` naming a context set that does not exist (checked in that order)."""
+    bad = df[~df["frame"].isin([*FRAMES, BLOCKER])]
+    if len(bad):
+        raise ConfigError(
+            Errors.E020.format(path=where, reason=f"unknown frame {bad.iloc[0].frame!r}")
+        )
+    if subframes is not None:
+        allowed = {**subframes, BLOCKER: ("name",)}
+        for row in df.itertuples():
+            if row.subframe not in allowed[row.frame]:
+                reason = f"subframe {row.subframe!r} is not listed for {row.frame} in lexicon.yaml"
+                raise ConfigError(Errors.E020.format(path=where, reason=reason))
+    if not df["match"].isin(["lemma", "phrase"]).all():
+        raise ConfigError(Errors.E020.format(path=where, reason="match must be lemma or phrase"))
+    named = {name for req in df["requires"] for name in req.split("|") if name}
+    unknown = named - known_contexts
+    if unknown:
+        raise ConfigError(
+            Errors.E020.format(path=where, reason=f"unknown context {sorted(unknown)}")
+        )
+
+
+def _check_token_counts(df: pd.DataFrame, where) -> None:
+    """E020 when a term lemmatises to nothing, a ``lemma`` entry to several tokens or a
+    ``phrase`` entry to one."""
+    n_tok = df["lemmas"].str.split().str.len()
+    wrong = df[
+        (n_tok == 0)
+        | ((df["match"] == "lemma") & (n_tok != 1))
+        | ((df["match"] == "phrase") & (n_tok < 2))
+    ]
+    if len(wrong):
+        r = wrong.iloc[0]
+        reason = f"term {r.term!r} lemmatises to {r.lemmas!r}, which does not fit match={r.match}"
+        raise ConfigError(Errors.E020.format(path=where, reason=reason))
+
+
+def _language_terms(
+    lang: str,
+    df: pd.DataFrame,
+    contexts: pd.DataFrame,
+    subframes: dict | None,
+    path: Path | None,
+    preprocess_config: PreprocessConfig | None,
+) -> pd.DataFrame:
+    """The checked and lemmatised term table of one language (``language`` first, ``lemmas``)."""
+    from framelens.analysis.text.preprocess import lemmatize_terms
+
+    where = path / f"{lang}.csv" if path else f"<terms {lang}>"
+    df = df.copy()
+    for col in ("requires", "note"):
+        if col not in df.columns:
+            df[col] = ""
+    df = df[TERM_COLUMNS].fillna("")
+    known = set(contexts.loc[contexts["language"] == lang, "context"])
+    _check_entries(df, where, subframes, known)
+    df.insert(0, "language", lang)
+    df["lemmas"] = lemmatize_terms(df["term"].tolist(), lang, preprocess_config)
+    _check_token_counts(df, where)
+    return df
+
+
+def _drop_duplicate_keys(all_terms: pd.DataFrame, path: Path | None) -> pd.DataFrame:
+    """Keep the first of entries with the same key in a language; E020 when such entries
+    belong to different frames."""
+    dup = all_terms[all_terms.duplicated(["language", "key"], keep=False)]
+    if not len(dup):
+        return all_terms
+    clash = dup.groupby(["language", "key"])["frame"].nunique()
+    if (clash > 1).any():
+        (lang, key) = clash[clash > 1].index[0]
+        raise ConfigError(
+            Errors.E020.format(
+                path=path or "<terms>", reason=f"{lang} key {key!r} is listed under two frames"
+            )
+        )
+    return all_terms.drop_duplicates(["language", "key"], keep="first").reset_index(drop=True)
+
+
+def _lemmatised_contexts(
+    contexts: pd.DataFrame, preprocess_config: PreprocessConfig | None
+) -> pd.DataFrame:
+    """The context sets with ``lemmas`` and ``key`` (lemmas accent-folded) per term."""
+    from framelens.analysis.text.preprocess import lemmatize_terms
+
+    parts = []
+    for lang in sorted(set(contexts["language"])):
+        c = contexts[contexts["language"] == lang].copy()
+        c["lemmas"] = lemmatize_terms(c["term"].tolist(), lang, preprocess_config)
+        parts.append(c)
+    contexts = pd.concat(parts, ignore_index=True) if parts else contexts.assign(lemmas="")
+    contexts["key"] = contexts["lemmas"].map(fold)
+    return contexts
+
+
+def _negator_keys(
+    negators: dict[str, list[str]], preprocess_config: PreprocessConfig | None
+) -> dict[str, tuple[str, ...]]:
+    """language -> the negators' keys (one-token lemmas, accent-folded, sorted)."""
+    from framelens.analysis.text.preprocess import lemmatize_terms
+
+    neg = {}
+    for lang, words in negators.items():
+        lem = lemmatize_terms([str(w) for w in words], lang, preprocess_config)
+        neg[lang] = tuple(sorted({fold(w) for w in lem if w and " " not in w}))
+    return neg

@@ -25,10 +25,11 @@ import pandas as pd
 
 from framelens.analysis.framing.lexicon import Lexicon, load_lexicon
 from framelens.core.config import LexiconConfig, PreprocessConfig
+from framelens.core.domain import CODED_FRAMES
 from framelens.core.errors import ConfigError, Errors
 
-GOLD_FRAMES = ("humanitarian", "security")
-_GOLD_REQUIRED = ["sent_id", "language", "text", "humanitarian", "security"]
+_GOLD_REQUIRED = ["sent_id", "language", "text", *CODED_FRAMES]
+_METRICS = ("precision", "recall", "f1")
 
 
 @dataclass
@@ -39,8 +40,9 @@ class LexiconValidation:
     ----------
     table : DataFrame
         One row per language (en, es, all) x frame: language, frame, n, n_positive,
-        n_predicted, precision, precision_low, precision_high, recall, recall_low, recall_high,
-        f1, f1_low, f1_high, alpha_lexicon, alpha_coders, lexicon_version.
+        n_predicted, precision, precision_ci_low, precision_ci_high, recall, recall_ci_low,
+        recall_ci_high, f1, f1_ci_low, f1_ci_high, alpha_lexicon, alpha_coders,
+        lexicon_version.
     confusion : DataFrame
         language, frame, tp, fp, fn, tn, lexicon_version.
     misclassified : DataFrame
@@ -61,6 +63,15 @@ class LexiconValidation:
     n_boot: int
     seed: int
 
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The result's tables keyed by table name (``lexicon_validation``,
+        ``lexicon_confusion``, ``lexicon_misclassified``)."""
+        return {
+            "lexicon_validation": self.table,
+            "lexicon_confusion": self.confusion,
+            "lexicon_misclassified": self.misclassified,
+        }
+
     def summary(self) -> str:
         """The validation table as text (F1 with its 95% interval, alpha beside the coders')."""
         lines = [
@@ -71,7 +82,7 @@ class LexiconValidation:
         ]
 
         def ci(row, m):
-            return f"{row[m]:.3f} [{row[m + '_low']:.3f}, {row[m + '_high']:.3f}]"
+            return f"{row[m]:.3f} [{row[m + '_ci_low']:.3f}, {row[m + '_ci_high']:.3f}]"
 
         for _, r in self.table.iterrows():
             lines.append(
@@ -96,7 +107,7 @@ def read_gold(gold: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
         raise ConfigError(Errors.E022.format(path=where, missing=missing))
     if "doc_id" not in df.columns:
         df["doc_id"] = None
-    for f in GOLD_FRAMES:
+    for f in CODED_FRAMES:
         df[f] = pd.to_numeric(df[f]).astype("int64")
     df["sent_id"] = df["sent_id"].astype(str)
     return df.reset_index(drop=True)
@@ -138,8 +149,8 @@ def predict_gold(
     Returns one row per gold sentence: sent_id, doc_id, language, text, gold_humanitarian,
     gold_security, hits_* and pred_* per frame, matched_terms ("frame:term; ...").
     """
-    from framelens.analysis.text.preprocess import preprocess
     from framelens.analysis.framing.scoring import score_frames
+    from framelens.analysis.text.preprocess import preprocess
 
     g = read_gold(gold)
     lexicon = lexicon or load_lexicon(preprocess_config=preprocess_config)
@@ -157,7 +168,7 @@ def predict_gold(
         language=sents["doc_id"].map(dict(zip(docs["doc_id"], docs["language"], strict=False)))
     )
     fs = score_frames(sents, lexicon, config=config, validate=False)
-    hits = fs.sentence_frames.groupby("doc_id")[[f"hits_{f}" for f in GOLD_FRAMES]].sum()
+    hits = fs.sentence_frames.groupby("doc_id")[[f"hits_{f}" for f in CODED_FRAMES]].sum()
     m = fs.matches
     terms = (
         (
@@ -178,7 +189,7 @@ def predict_gold(
             "text": g["text"],
         }
     )
-    for f in GOLD_FRAMES:
+    for f in CODED_FRAMES:
         out[f"gold_{f}"] = g[f].to_numpy()
         h = out["sent_id"].map(hits[f"hits_{f}"]).fillna(0).astype("int64")
         out[f"hits_{f}"] = h
@@ -205,6 +216,71 @@ def _prf(tp, fp, fn):
     return precision, recall, f1
 
 
+def _confusion(y: np.ndarray, p: np.ndarray) -> dict[str, int]:
+    """tp, fp, fn, tn of predictions ``p`` against gold codes ``y`` (0/1)."""
+    return {
+        "tp": int(((y == 1) & (p == 1)).sum()),
+        "fp": int(((y == 0) & (p == 1)).sum()),
+        "fn": int(((y == 1) & (p == 0)).sum()),
+        "tn": int(((y == 0) & (p == 0)).sum()),
+    }
+
+
+def _bootstrap_ci(
+    y: np.ndarray, p: np.ndarray, idx: np.ndarray | None
+) -> dict[str, tuple[float, float]]:
+    """95% percentile intervals of precision, recall and F1 over the resamples ``idx``
+    (rows: resamples, values: sentence positions); NaN without resamples."""
+    if idx is None:
+        return {k: (np.nan, np.nan) for k in _METRICS}
+    yb, pb = y[idx], p[idx]
+    bp, br, bf = _prf(
+        ((yb == 1) & (pb == 1)).sum(1),
+        ((yb == 0) & (pb == 1)).sum(1),
+        ((yb == 1) & (pb == 0)).sum(1),
+    )
+    ci = {}
+    for name, arr in zip(_METRICS, (bp, br, bf), strict=True):
+        ok = arr[~np.isnan(arr)]
+        lo, hi = np.percentile(ok, [2.5, 97.5]) if len(ok) else (np.nan, np.nan)
+        ci[name] = (float(lo), float(hi))
+    return ci
+
+
+def _coders_alpha(gold: pd.DataFrame | None, mask: np.ndarray, frame: str) -> float:
+    """Alpha between the two human coders of ``frame`` (NaN when ``gold`` lacks them)."""
+    a, b = f"coder_a_{frame}", f"coder_b_{frame}"
+    if gold is None or a not in gold.columns or b not in gold.columns:
+        return np.nan
+    return _alpha(gold.loc[mask, a].to_numpy(), gold.loc[mask, b].to_numpy())
+
+
+def _frame_rows(
+    predictions: pd.DataFrame, gold, mask: np.ndarray, idx, lang: str, frame: str, version: str
+) -> tuple[dict, dict]:
+    """The ``lexicon_validation`` and ``lexicon_confusion`` rows of one language and frame."""
+    y = predictions.loc[mask, f"gold_{frame}"].to_numpy(dtype=np.int64)
+    p = predictions.loc[mask, f"pred_{frame}"].to_numpy(dtype=np.int64)
+    conf = _confusion(y, p)
+    point = [float(x) for x in _prf(conf["tp"], conf["fp"], conf["fn"])]
+    ci = _bootstrap_ci(y, p, idx)
+    row = {
+        "language": lang,
+        "frame": frame,
+        "n": int(mask.sum()),
+        "n_positive": int(y.sum()),
+        "n_predicted": int(p.sum()),
+    }
+    for m, value in zip(_METRICS, point, strict=True):
+        row.update({m: value, f"{m}_ci_low": ci[m][0], f"{m}_ci_high": ci[m][1]})
+    row.update(
+        alpha_lexicon=_alpha(y, p),
+        alpha_coders=_coders_alpha(gold, mask, frame),
+        lexicon_version=version,
+    )
+    return row, {"language": lang, "frame": frame, **conf, "lexicon_version": version}
+
+
 def metrics_table(
     predictions: pd.DataFrame,
     *,
@@ -215,9 +291,25 @@ def metrics_table(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Precision/recall/F1 with bootstrap intervals and alphas from a predictions table.
 
-    ``predictions`` needs language, gold_<frame>, pred_<frame>; ``gold`` (optional) the
-    coder_a_<frame>/coder_b_<frame> columns for the coders' alpha, row-aligned.
-    Returns ``(table, confusion)``.
+    Parameters
+    ----------
+    predictions : DataFrame
+        language, gold_<frame> and pred_<frame> (0/1) per coded frame (``predict_gold``).
+    gold : DataFrame, optional
+        Row-aligned with ``predictions``; its coder_a_<frame>/coder_b_<frame> columns give the
+        coders' alpha (NaN without them).
+    seed : int, default 0
+        Per language (and ``all``) one set of ``n_boot`` resamples of sentences is drawn from
+        ``numpy.random.default_rng(seed)`` and shared by the frames.
+    n_boot : int, default 1000
+        Bootstrap resamples (0: no intervals).
+    lexicon_version : str
+        Written into both tables.
+
+    Returns
+    -------
+    table, confusion : DataFrame
+        The ``lexicon_validation`` and ``lexicon_confusion`` tables (not yet validated).
     """
     rng = np.random.default_rng(seed)
     rows, conf = [], []
@@ -230,74 +322,48 @@ def metrics_table(
         )
         n = int(mask.sum())
         idx = rng.integers(0, n, size=(n_boot, n)) if n_boot > 0 and n > 0 else None
-        for f in GOLD_FRAMES:
-            y = predictions.loc[mask, f"gold_{f}"].to_numpy(dtype=np.int64)
-            p = predictions.loc[mask, f"pred_{f}"].to_numpy(dtype=np.int64)
-            tp, fp = int(((y == 1) & (p == 1)).sum()), int(((y == 0) & (p == 1)).sum())
-            fn, tn = int(((y == 1) & (p == 0)).sum()), int(((y == 0) & (p == 0)).sum())
-            prec, rec, f1 = (float(x) for x in _prf(tp, fp, fn))
-            if idx is not None:
-                yb, pb = y[idx], p[idx]
-                bp, br, bf = _prf(
-                    ((yb == 1) & (pb == 1)).sum(1),
-                    ((yb == 0) & (pb == 1)).sum(1),
-                    ((yb == 1) & (pb == 0)).sum(1),
-                )
-                ci = {}
-                for name, arr in (("precision", bp), ("recall", br), ("f1", bf)):
-                    ok = arr[~np.isnan(arr)]
-                    lo, hi = np.percentile(ok, [2.5, 97.5]) if len(ok) else (np.nan, np.nan)
-                    ci[name] = (float(lo), float(hi))
-            else:
-                ci = {k: (np.nan, np.nan) for k in ("precision", "recall", "f1")}
-            alpha_coders = np.nan
-            if (
-                gold is not None
-                and f"coder_a_{f}" in gold.columns
-                and f"coder_b_{f}" in gold.columns
-            ):
-                alpha_coders = _alpha(
-                    gold.loc[mask, f"coder_a_{f}"].to_numpy(),
-                    gold.loc[mask, f"coder_b_{f}"].to_numpy(),
-                )
-            rows.append(
-                {
-                    "language": lang,
-                    "frame": f,
-                    "n": n,
-                    "n_positive": int(y.sum()),
-                    "n_predicted": int(p.sum()),
-                    "precision": prec,
-                    "precision_low": ci["precision"][0],
-                    "precision_high": ci["precision"][1],
-                    "recall": rec,
-                    "recall_low": ci["recall"][0],
-                    "recall_high": ci["recall"][1],
-                    "f1": f1,
-                    "f1_low": ci["f1"][0],
-                    "f1_high": ci["f1"][1],
-                    "alpha_lexicon": _alpha(y, p),
-                    "alpha_coders": alpha_coders,
-                    "lexicon_version": lexicon_version,
-                }
-            )
-            conf.append(
-                {
-                    "language": lang,
-                    "frame": f,
-                    "tp": tp,
-                    "fp": fp,
-                    "fn": fn,
-                    "tn": tn,
-                    "lexicon_version": lexicon_version,
-                }
-            )
+        for f in CODED_FRAMES:
+            row, counts = _frame_rows(predictions, gold, mask, idx, lang, f, lexicon_version)
+            rows.append(row)
+            conf.append(counts)
     table = pd.DataFrame(rows)
     confusion = pd.DataFrame(conf)
     for df in (table, confusion):
         for c in ("language", "frame", "lexicon_version"):
             df[c] = df[c].astype("str")
     return table, confusion
+
+
+def _misclassified(pred: pd.DataFrame, version: str) -> pd.DataFrame:
+    """The ``lexicon_misclassified`` table: one row per wrong sentence x frame."""
+    from framelens.schemas import columns_of
+
+    wrong = []
+    for f in CODED_FRAMES:
+        bad = pred[pred[f"gold_{f}"] != pred[f"pred_{f}"]]
+        for r in bad.itertuples():
+            terms = "; ".join(t for t in r.matched_terms.split("; ") if t.startswith(f + ":"))
+            wrong.append(
+                {
+                    "sent_id": r.sent_id,
+                    "doc_id": r.doc_id,
+                    "language": r.language,
+                    "frame": f,
+                    "gold": int(getattr(r, f"gold_{f}")),
+                    "predicted": int(getattr(r, f"pred_{f}")),
+                    "error": "fn" if getattr(r, f"gold_{f}") == 1 else "fp",
+                    "text": r.text,
+                    "matched_terms": terms,
+                    "lexicon_version": version,
+                }
+            )
+    mis = pd.DataFrame(wrong, columns=columns_of("lexicon_misclassified"))
+    mis = mis.sort_values(["language", "frame", "error", "sent_id"], kind="stable").reset_index(
+        drop=True
+    )
+    for c in mis.columns:
+        mis[c] = mis[c].astype("int64" if c in ("gold", "predicted") else "str")
+    return mis
 
 
 def validate_lexicon(
@@ -347,54 +413,7 @@ def validate_lexicon(
     table, confusion = metrics_table(
         pred, gold=g, seed=seed, n_boot=n_boot, lexicon_version=lexicon.version
     )
-    wrong = []
-    for f in GOLD_FRAMES:
-        bad = pred[pred[f"gold_{f}"] != pred[f"pred_{f}"]]
-        for r in bad.itertuples():
-            terms = "; ".join(t for t in r.matched_terms.split("; ") if t.startswith(f + ":"))
-            wrong.append(
-                {
-                    "sent_id": r.sent_id,
-                    "doc_id": r.doc_id,
-                    "language": r.language,
-                    "frame": f,
-                    "gold": int(getattr(r, f"gold_{f}")),
-                    "predicted": int(getattr(r, f"pred_{f}")),
-                    "error": "fn" if getattr(r, f"gold_{f}") == 1 else "fp",
-                    "text": r.text,
-                    "matched_terms": terms,
-                    "lexicon_version": lexicon.version,
-                }
-            )
-    cols = [
-        "sent_id",
-        "doc_id",
-        "language",
-        "frame",
-        "gold",
-        "predicted",
-        "error",
-        "text",
-        "matched_terms",
-        "lexicon_version",
-    ]
-    mis = pd.DataFrame(wrong, columns=cols)
-    mis = mis.sort_values(["language", "frame", "error", "sent_id"], kind="stable").reset_index(
-        drop=True
-    )
-    for c in (
-        "sent_id",
-        "doc_id",
-        "language",
-        "frame",
-        "error",
-        "text",
-        "matched_terms",
-        "lexicon_version",
-    ):
-        mis[c] = mis[c].astype("str")
-    for c in ("gold", "predicted"):
-        mis[c] = mis[c].astype("int64")
+    mis = _misclassified(pred, lexicon.version)
     return LexiconValidation(
         table=check(table, "lexicon_validation"),
         confusion=check(confusion, "lexicon_confusion"),

@@ -1,6 +1,100 @@
-"""Stage 5: group estimates, differences, regression, time series, keyness, propositions."""
+"""Stage 5: compare administrations and countries with honest statistics.
 
-from framelens.analysis.stats.compare import ComparisonResult, compare, compare_all
-from framelens.analysis.stats.keyness import g2_statistic, keyness
+Document-level measures (the framing index, frame rates, co-occurrence shares, actor mentions)
+become group estimates with bootstrap intervals, differences with permutation p-values and Holm
+correction, a regression with cluster-robust standard errors and a time series with bootstrap
+bands. Every choice is documented in ``docs/statistics.md``.
 
-__all__ = ["ComparisonResult", "compare", "compare_all", "g2_statistic", "keyness"]
+- ``compare(table, value, by=("country", "administration"), ...) -> ComparisonResult``
+  (``groups``: ``frame_by_group``; ``differences``: ``frame_differences``)
+- ``regress(table, value, ...) -> RegressionResult`` (``frame_regression``)
+- ``timeseries(table, value, freq="auto", ...) -> DataFrame`` (``frame_timeseries``)
+- ``cooccurrence_by_group(cooccurrence, ...) -> ComparisonResult`` (``cooccurrence_by_group``)
+- ``actors_by_group(actors, ...) -> DataFrame`` (``actors_by_group``)
+- ``compare_all(tables, config, seed) -> dict[str, DataFrame]`` (what ``framelens run`` writes)
+- ``keyness(sentences, documents)`` (Dunning's G2 key terms per administration)
+
+Array-level building blocks (used by the above and by the honesty tests): ``bootstrap_mean``,
+``bootstrap_difference``, ``permutation_test``, ``holm``; the index draws and percentile
+intervals underneath are ``framelens.core.resampling``. The statistics settings (replicates,
+permutations, min n, interval level, cluster, seed) are one ``StatsSettings``; every function
+also takes them as keyword options.
+
+Modules: ``bootstrap`` (interval engines), ``differences`` (permutation test, Holm,
+contrasts), ``groups`` (``compare``), ``cooccurrence``, ``regression``, ``timeseries``,
+``actors``, ``periods`` (joint US/MX periods), ``keyness``, ``run`` (``compare_all``), with
+``settings``, ``units`` and ``tidy`` as shared helpers.
+"""
+
+from framelens.analysis.stats.actors import ACTORS_BY_GROUP_COLUMNS, actors_by_group
+from framelens.analysis.stats.bootstrap import (
+    CI_NONE,
+    CI_PERCENTILE,
+    CI_PERCENTILE_TIES,
+    CI_STUDENTIZED,
+    CI_WILSON,
+    MEASURE_BOUNDS,
+    STUDENTIZED_MIN_UNITS,
+    BootstrapEstimate,
+    bootstrap_difference,
+    bootstrap_mean,
+)
+from framelens.analysis.stats.cooccurrence import COOCCURRENCE_MEASURES, cooccurrence_by_group
+from framelens.analysis.stats.differences import (
+    COUNTRY_PAIR,
+    DIFFERENCE_COLUMNS,
+    holm,
+    permutation_test,
+)
+from framelens.analysis.stats.groups import (
+    BY_DEFAULT,
+    FRAME_MEASURES,
+    GROUP_COLUMNS,
+    TABLE_COLUMNS,
+    ComparisonResult,
+    compare,
+)
+from framelens.analysis.stats.keyness import KEYNESS_COLUMNS, g2_statistic, keyness
+from framelens.analysis.stats.periods import joint_periods
+from framelens.analysis.stats.regression import REGRESSION_COLUMNS, RegressionResult, regress
+from framelens.analysis.stats.run import compare_all
+from framelens.analysis.stats.settings import StatsSettings
+from framelens.analysis.stats.timeseries import TIMESERIES_COLUMNS, timeseries
+
+__all__ = [
+    "ACTORS_BY_GROUP_COLUMNS",
+    "BY_DEFAULT",
+    "CI_NONE",
+    "CI_PERCENTILE",
+    "CI_PERCENTILE_TIES",
+    "CI_STUDENTIZED",
+    "CI_WILSON",
+    "COOCCURRENCE_MEASURES",
+    "COUNTRY_PAIR",
+    "DIFFERENCE_COLUMNS",
+    "FRAME_MEASURES",
+    "GROUP_COLUMNS",
+    "KEYNESS_COLUMNS",
+    "MEASURE_BOUNDS",
+    "REGRESSION_COLUMNS",
+    "STUDENTIZED_MIN_UNITS",
+    "TABLE_COLUMNS",
+    "TIMESERIES_COLUMNS",
+    "BootstrapEstimate",
+    "ComparisonResult",
+    "RegressionResult",
+    "StatsSettings",
+    "actors_by_group",
+    "bootstrap_difference",
+    "bootstrap_mean",
+    "compare",
+    "compare_all",
+    "cooccurrence_by_group",
+    "g2_statistic",
+    "holm",
+    "joint_periods",
+    "keyness",
+    "permutation_test",
+    "regress",
+    "timeseries",
+]

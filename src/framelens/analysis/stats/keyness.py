@@ -26,7 +26,7 @@ from scipy.stats import chi2
 
 from framelens.core.domain import UNKNOWN
 from framelens.models._tokens import document_tokens
-from framelens.models.prevalence import group_order
+from framelens.core.domain import group_sort_key
 
 KEYNESS_COLUMNS = [
     "country",
@@ -111,7 +111,7 @@ def keyness(
     frames = []
     for stratum in sorted({s for s, _ in counts}):
         groups = sorted(
-            (g for s, g in counts if s == stratum), key=lambda g: group_order(stratum, g)
+            (g for s, g in counts if s == stratum), key=lambda g: group_sort_key(stratum, g)
         )
         if len(groups) < 2:
             continue

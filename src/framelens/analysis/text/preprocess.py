@@ -34,29 +34,20 @@ from __future__ import annotations
 import csv
 import functools
 import re
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
 
+from framelens.analysis.text.progress import DocumentProgress
 from framelens.core.config import PreprocessConfig
+from framelens.core.domain import LANGUAGES
 from framelens.core.errors import ConfigError, Errors
 from framelens.core.packagedata import data_path
+from framelens.schemas import columns_of, validate
 
-LANGUAGES = ("en", "es")
 #: Longest text handed to spaCy in one call (characters); longer texts are chunked.
 CHUNK_CHARS = 100_000
-SENTENCE_COLUMNS = [
-    "doc_id",
-    "sent_id",
-    "start_char",
-    "end_char",
-    "text",
-    "tokens",
-    "lemmas",
-    "n_tokens",
-]
 
 # --------------------------------------------------------------------------- text preparation
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0d\x0e-\x1f\x7f\u00a0\u2028\u2029\t]")
@@ -342,22 +333,21 @@ def _doc_sentences(doc, info: _TokenInfo, max_chars: int, text: str | None = Non
     return out
 
 
+_INT_COLUMNS = ("sent_id", "start_char", "end_char", "n_tokens")
+
+
 def _empty_sentences() -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "doc_id": pd.Series([], dtype="str"),
-            "sent_id": pd.Series([], dtype="int64"),
-            "start_char": pd.Series([], dtype="int64"),
-            "end_char": pd.Series([], dtype="int64"),
-            "text": pd.Series([], dtype="str"),
-            "tokens": pd.Series([], dtype="str"),
-            "lemmas": pd.Series([], dtype="str"),
-            "n_tokens": pd.Series([], dtype="int64"),
+            c: pd.Series([], dtype="int64" if c in _INT_COLUMNS else "str")
+            for c in columns_of("sentences")
         }
     )
 
 
-def preprocess(documents: pd.DataFrame, config: PreprocessConfig | None = None) -> pd.DataFrame:
+def preprocess(
+    documents: pd.DataFrame, config: PreprocessConfig | None = None, *, progress: bool = False
+) -> pd.DataFrame:
     """Split documents into sentences with word tokens and lemmas (stage 2).
 
     Parameters
@@ -368,6 +358,9 @@ def preprocess(documents: pd.DataFrame, config: PreprocessConfig | None = None) 
     config : PreprocessConfig, optional
         ``models``/``use_trained`` (pipeline choice), ``batch_size`` and ``n_process``
         (``nlp.pipe``), ``max_sentence_chars``, ``drop_stopwords_in_lemmas``.
+    progress : bool, default False
+        Show a progress bar of documents processed (rich, on stderr). The sentences are the
+        same either way.
 
     Returns
     -------
@@ -390,8 +383,6 @@ def preprocess(documents: pd.DataFrame, config: PreprocessConfig | None = None) 
     >>> preprocess(docs)[["sent_id", "lemmas"]].to_dict("records")
     [{'sent_id': 0, 'lemmas': 'el niño detenido'}, {'sent_id': 1, 'lemmas': 'ser deportar'}]
     """
-    from framelens.schemas import validate
-
     config = config or PreprocessConfig()
     if config.max_sentence_chars < 20:
         raise ConfigError(
@@ -407,11 +398,12 @@ def preprocess(documents: pd.DataFrame, config: PreprocessConfig | None = None) 
     ]
     docs = docs.sort_values("doc_id", kind="stable")
     records: list[tuple] = []
-    for lang in LANGUAGES:
-        sub = docs[docs["language"] == lang]
-        if sub.empty:
-            continue
-        records.extend(_preprocess_language(sub, lang, config))
+    with DocumentProgress(len(docs), progress) as bar:
+        for lang in LANGUAGES:
+            sub = docs[docs["language"] == lang]
+            if sub.empty:
+                continue
+            records.extend(_preprocess_language(sub, lang, config, bar.advance))
     if not records:
         return validate(_empty_sentences(), "sentences")
     df = pd.DataFrame.from_records(
@@ -424,21 +416,29 @@ def preprocess(documents: pd.DataFrame, config: PreprocessConfig | None = None) 
         df[col] = df[col].astype("str")
     for col in ("start_char", "end_char", "n_tokens"):
         df[col] = df[col].astype("int64")
-    return validate(df[SENTENCE_COLUMNS], "sentences")
+    return validate(df[columns_of("sentences")], "sentences")
 
 
-def _preprocess_language(docs: pd.DataFrame, lang: str, config: PreprocessConfig) -> list[tuple]:
+def _preprocess_language(
+    docs: pd.DataFrame, lang: str, config: PreprocessConfig, advance: Callable[[int], None]
+) -> list[tuple]:
+    """Sentence records (doc_id, start, end, text, tokens, lemmas, n_tokens) of ``docs``, all
+    in ``lang``; ``advance(n)`` is called as documents are finished."""
     nlp = load_nlp(lang, config)
     info = _TokenInfo(nlp, config.drop_stopwords_in_lemmas)
     doc_ids = docs["doc_id"].tolist()
     maps: list[tuple[np.ndarray, np.ndarray]] = []
-    jobs: list[tuple[str, tuple[int, int]]] = []
+    jobs: list[tuple[str, tuple[int, int, int]]] = []
+    chunks_left: list[int] = []  # per document: chunks not yet through the pipeline
     for k, text in enumerate(docs["text"].tolist()):
         prepared, prep_pos, orig_pos = prepare_text(text if isinstance(text, str) else "")
         maps.append((prep_pos, orig_pos))
+        n_jobs = len(jobs)
         for offset, chunk in _chunks(prepared):
             if chunk.strip():
                 jobs.append((chunk, (k, offset, len(jobs))))
+        chunks_left.append(len(jobs) - n_jobs)
+    advance(chunks_left.count(0))  # documents with nothing to parse
     out: list[tuple] = []
     pending: dict[int, list[tuple]] = {}
     stream = nlp.pipe(
@@ -450,6 +450,9 @@ def _preprocess_language(docs: pd.DataFrame, lang: str, config: PreprocessConfig
             pending.setdefault(k, []).extend(
                 (s + offset, e + offset, t, tk, lm, nt) for s, e, t, tk, lm, nt in sents
             )
+        chunks_left[k] -= 1
+        if not chunks_left[k]:
+            advance(1)
     for k in sorted(pending):
         sents = pending[k]
         prep_pos, orig_pos = maps[k]

@@ -1,4 +1,5 @@
-"""Extraction and preprocessing as dask tasks on a dask.distributed cluster (``--executor dask``).
+"""Work on a dask.distributed cluster (``--executor dask``): extraction, and a generic
+partition map that later stages use for their own work.
 
 ``extract.executor: dask`` sends the same unit of work as the local process pool
 (``worker.process_file``, one file in, one record out) to a cluster: the scheduler at
@@ -19,10 +20,11 @@ Streaming, so the client's memory stays bounded:
 - per-file timeouts hold on the cluster too: each dask worker reads its files in a killable
   child interpreter (``isolated.IsolatedReader``), since a running dask task cannot be stopped.
 
-``map_partitions`` runs a later stage (``analysis.text.preprocess_on_dask``) the same way: the readable documents are cut into
-partitions of similar text length, each partition is preprocessed on a worker and the sentence
-tables are concatenated in doc_id order (sentences are per document, so the result equals
-``analysis.preprocess`` on the whole table).
+``map_partitions(fn, documents, args, cfg)`` runs any per-document function the same way: the
+documents table is cut into runs of similar text length (``document_partitions``), ``fn``
+runs on each partition on a worker, with the same bounded window, and the results come back in
+partition order. This module does not know what ``fn`` does; a later stage passes its own
+(a module-level function, so that dask names its tasks after it).
 
 A run opens one client for all its dask work (``dask_session``); ``dask_client`` reuses it.
 """
@@ -90,7 +92,7 @@ def dask_client(cfg: ExtractConfig) -> Iterator[Any]:
 
 @contextmanager
 def dask_session(cfg: ExtractConfig) -> Iterator[Any]:
-    """Open one client for every dask step inside the block (extraction, preprocessing)."""
+    """Open one client for every dask step inside the block (extraction, later stages)."""
     if _SESSION.get("client") is not None:
         yield _SESSION["client"]
         return
@@ -217,7 +219,7 @@ def run_extract_tasks(
     return results
 
 
-# --------------------------------------------------------------------------- later stages
+# --------------------------------------------------------------------------- any partitioned work
 def document_partitions(documents: pd.DataFrame, n_parts: int) -> list[pd.DataFrame]:
     """Cut ``documents`` (sorted by doc_id) into at most ``n_parts`` runs of similar text length."""
     docs = documents.sort_values("doc_id", kind="stable")
@@ -236,25 +238,38 @@ def document_partitions(documents: pd.DataFrame, n_parts: int) -> list[pd.DataFr
 
 
 def map_partitions(
-    fn: Callable[..., pd.DataFrame],
+    fn: Callable[..., Any],
     documents: pd.DataFrame,
     args: tuple,
     cfg: ExtractConfig,
-) -> list[pd.DataFrame]:
+) -> list[Any]:
     """Run ``fn(partition, *args)`` over ``documents`` cut into partitions on the cluster.
 
-    Partitions are runs of documents (by doc_id) of similar text length, a few per worker, and
-    at most a few are in flight per worker. Returns the results in partition order; the first
-    error raised by ``fn`` is raised here. Used by later stages (``analysis.text``) to put
-    their own per-document work on the cluster without this layer knowing about it.
+    Parameters
+    ----------
+    fn : callable
+        A module-level function of a documents partition (and ``args``); it runs on a worker.
+    documents : pandas.DataFrame
+        Rows with ``doc_id`` and ``text`` (partitions are runs by doc_id of similar length).
+    args : tuple
+        Further arguments of ``fn`` (sent to the workers).
+    cfg : ExtractConfig
+        The cluster (``scheduler`` address, else a LocalCluster of ``workers``).
+
+    Returns
+    -------
+    list
+        ``fn``'s results in partition order (doc_id order). The first error raised by ``fn``
+        is raised here.
     """
     with dask_client(cfg) as client:
         workers = n_workers(client)
         n_parts = max(1, min(len(documents), MIN_PARTITIONS_PER_WORKER * workers))
         parts = document_partitions(documents, n_parts)
-        frames = []
-        for _part, result, error in _stream(client, fn, parts, args, workers):
+        position = {id(part): i for i, part in enumerate(parts)}
+        results: list[Any] = [None] * len(parts)
+        for part, result, error in _stream(client, fn, parts, args, workers):
             if error is not None:
                 raise error
-            frames.append(result)
-    return frames
+            results[position[id(part)]] = result
+    return results

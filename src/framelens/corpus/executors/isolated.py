@@ -3,9 +3,9 @@
 A dask task cannot be stopped once it runs, and dask worker processes are daemonic, so they may
 not start ``multiprocessing`` children (the local executor's ``KillablePool``). ``IsolatedReader``
 therefore runs ``process_file`` in a plain ``subprocess`` child (``python -m
-framelens.corpus.executors.isolated``) that it keeps for many files: a task is sent as a length-prefixed
-pickle on the child's stdin, the record comes back the same way on a private copy of its
-stdout. When a file takes longer than ``timeout_s`` the child is killed (and started again for
+framelens.corpus.executors.isolated``) that it keeps for many files: a task is sent as a
+length-prefixed pickle on the child's stdin, the record comes back the same way on a private
+copy of its stdout. When a file takes longer than ``timeout_s`` the child is killed (and started again for
 the next file) and the file is reported as timed out; a child that dies (segfault, out of
 memory) is reported with its exit code. Library output printed in the child goes to stderr.
 """

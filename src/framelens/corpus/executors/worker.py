@@ -11,8 +11,8 @@ import hashlib
 import re
 from typing import Any
 
-from framelens.corpus.base import EXTRACTOR_VERSION, Extracted
 from framelens.core.errors import Errors
+from framelens.corpus.base import EXTRACTOR_VERSION, Extracted
 
 #: Fields of ``Extracted`` kept in the record (``head`` is only needed for inference).
 _KEEP = ("text", "title", "n_pages", "extractor", "status", "error", "notes", "meta", "dates")
