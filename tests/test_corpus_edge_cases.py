@@ -17,6 +17,8 @@ import pytest
 
 from framelens.core.config import ExtractConfig
 from framelens.core.errors import Errors
+
+from _hostile import SCANNED  # noqa: E402 (tests import helpers by rootdir)
 from framelens.corpus import extract, extract_html, extract_pdf, extract_text, quarantine_table
 
 SENTENCES = [
@@ -140,7 +142,7 @@ EXPECTED = {
         Errors.W104.format(reason="file ends without %%EOF (truncated download?)"),
     ),
     "encrypted": ("error", Errors.W105),
-    "scanned": ("empty", Errors.W106),
+    "scanned": ("empty", SCANNED),
     "picture": ("error", Errors.W108.format(kind="PNG image")),
     "report.html": ("error", Errors.W103.format(kind="HTML")),
     "report": ("error", Errors.W109.format(suffix=".docx")),

@@ -32,6 +32,7 @@ from framelens.corpus.base import EXTRACTOR_VERSION, Extracted
 from framelens.corpus.extract import extract
 from framelens.corpus.html_page import extract_html
 from framelens.corpus.manifest import find_manifests, plan_corpus, read_manifest
+from framelens.corpus.ocr import ocr_pages, tesseract_available
 from framelens.corpus.pdf import extract_pdf
 from framelens.corpus.plain_text import extract_text
 from framelens.corpus.summary import (
@@ -40,6 +41,12 @@ from framelens.corpus.summary import (
     language_disagreements,
     quarantine_table,
     status_counts,
+)
+from framelens.corpus.versions import (
+    attach_versions,
+    find_versions,
+    representatives,
+    version_groups_table,
 )
 
 __all__ = [
@@ -57,4 +64,10 @@ __all__ = [
     "quarantine_table",
     "read_manifest",
     "status_counts",
+    "ocr_pages",
+    "tesseract_available",
+    "find_versions",
+    "version_groups_table",
+    "attach_versions",
+    "representatives",
 ]

@@ -38,6 +38,8 @@ class Extracted:
         One-line reason when status is not ok.
     notes : list of str
         Things worth knowing that did not stop extraction (page limit, unreadable pages).
+    ocr_pages : list of int
+        PDF pages read by OCR (numbers from 1); the engine is appended to ``extractor``.
     """
 
     text: str = ""
@@ -50,6 +52,7 @@ class Extracted:
     status: str = "ok"
     error: str | None = None
     notes: list[str] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

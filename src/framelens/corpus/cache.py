@@ -25,11 +25,14 @@ from framelens.corpus.base import EXTRACTOR_VERSION
 STAT_INDEX = "stat-index.json"
 
 
-def settings_key(fmt: str, engine: str, max_pages: int) -> str:
-    """Short hash of everything besides the content that changes a record."""
+def settings_key(fmt: str, engine: str, max_pages: int, ocr: str = "") -> str:
+    """Short hash of everything besides the content that changes a record (for PDFs: the
+    engine, the page limit and what OCR can do here, ``corpus.ocr.ocr_signature``)."""
     parts: dict[str, Any] = {"version": EXTRACTOR_VERSION, "format": fmt}
     if fmt == "pdf":
         parts.update(engine=engine, max_pages=int(max_pages))
+        if ocr:
+            parts.update(ocr=ocr)
     blob = json.dumps(parts, sort_keys=True).encode()
     return hashlib.sha256(blob).hexdigest()[:12]
 
@@ -49,10 +52,11 @@ def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
 class ExtractCache:
     """Records on disk, keyed by content hash and reader settings."""
 
-    def __init__(self, folder: str | os.PathLike, engine: str, max_pages: int):
+    def __init__(self, folder: str | os.PathLike, engine: str, max_pages: int, ocr: str = ""):
         self.folder = Path(folder)
         self.engine = engine
         self.max_pages = max_pages
+        self.ocr = ocr
         self.folder.mkdir(parents=True, exist_ok=True)
         self._index: dict[str, list] = {}
         self._index_changed = False
@@ -88,7 +92,7 @@ class ExtractCache:
         return (
             self.folder
             / sha[:2]
-            / f"{sha}-{fmt}-{settings_key(fmt, self.engine, self.max_pages)}.json"
+            / f"{sha}-{fmt}-{settings_key(fmt, self.engine, self.max_pages, self.ocr)}.json"
         )
 
     def get(self, sha: str, fmt: str) -> dict[str, Any] | None:

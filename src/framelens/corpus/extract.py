@@ -19,7 +19,7 @@ import time
 
 import pandas as pd
 
-from framelens.core.config import ExtractConfig
+from framelens.core.config import ExtractConfig, VersionsConfig
 from framelens.core.errors import ConfigError, Errors
 from framelens.corpus.cache import ExtractCache
 from framelens.corpus.manifest import CorpusPlan, plan_corpus
@@ -45,7 +45,10 @@ def _check_engine(cfg: ExtractConfig) -> None:
 def _open_cache(cfg: ExtractConfig, cache_dir: str | os.PathLike | None) -> ExtractCache | None:
     """The extraction cache in ``cache_dir`` (None without a folder or with ``cache: false``)."""
     if cache_dir and cfg.cache:
-        return ExtractCache(cache_dir, cfg.pdf_engine, cfg.max_pages)
+        from framelens.corpus.ocr import ocr_signature
+
+        ocr = f"{ocr_signature()} dpi={cfg.ocr_dpi}" if cfg.ocr else "off"
+        return ExtractCache(cache_dir, cfg.pdf_engine, cfg.max_pages, ocr)
     return None
 
 
@@ -87,6 +90,7 @@ def extract(
     config: ExtractConfig | None = None,
     cache_dir: str | os.PathLike | None = None,
     progress: bool = True,
+    versions: VersionsConfig | None = None,
 ) -> pd.DataFrame:
     """Extract text and metadata from a corpus into the ``documents`` table.
 
@@ -105,6 +109,10 @@ def extract(
         Folder of the extraction cache (``<out>/cache/extract`` in a run); None disables it.
     progress : bool, default True
         Show a rich progress bar on stderr.
+    versions : VersionsConfig, optional
+        Near-duplicate versions (``corpus.versions``): documents of one country and language
+        whose texts overlap above ``threshold`` share a ``version_group``; ``enabled: false``
+        leaves every document alone in its group.
 
     Returns
     -------
@@ -112,7 +120,8 @@ def extract(
         The ``documents`` table (``framelens.schemas.DOCUMENTS``), one row per file, sorted by
         doc_id: doc_id, path (relative to the corpus root), sha256, format, country,
         language, language_declared, date, date_signed, date_source, issuer, doc_type, title,
-        administration, n_pages, n_chars, text, extractor, status (ok|empty|error), error.
+        administration, n_pages, n_chars, text, extractor, ocr_pages, status (ok|empty|error),
+        error, version_group, group_size, similarity_to_group, is_representative.
         ``attrs`` holds ``corpus_root``, ``manifests``, ``notes`` (doc_id -> notes), ``ignored``
         (files that are not documents, by suffix) and ``timing`` (seconds, cache hits).
 
@@ -128,6 +137,7 @@ def extract(
     >>> docs.groupby(["country", "administration"]).size()  # doctest: +SKIP
     """
     cfg = config or ExtractConfig()
+    vcfg = versions or VersionsConfig()
     _check_engine(cfg)
     t0 = time.perf_counter()
     plan = plan_corpus(source, manifest, use_manifest=cfg.use_manifest)
@@ -151,5 +161,21 @@ def extract(
         notes=notes,
         timing=_timing(plan, work, cache, t0, t_plan, t_read),
     )
+    if vcfg.enabled:
+        docs = _with_versions(docs, vcfg)
     _log_done(docs)
     return docs
+
+
+def _with_versions(docs: pd.DataFrame, vcfg: VersionsConfig) -> pd.DataFrame:
+    """``docs`` with its near-duplicate version groups (validated again)."""
+    from framelens.corpus.versions import attach_versions, find_versions
+    from framelens.schemas import validate
+
+    found = find_versions(
+        docs, vcfg.threshold, vcfg.shingle, 0, keep=vcfg.keep, num_perm=vcfg.num_perm
+    )
+    attrs = dict(docs.attrs)
+    out = validate(attach_versions(docs, found), "documents")
+    out.attrs = {**attrs, **out.attrs}
+    return out

@@ -313,6 +313,20 @@ def _pages_pypdfium2(
     return texts, n_total, metadata, notes
 
 
+def _ocr(data: bytes, pages: list[str], settings: dict[str, Any]) -> Any:
+    """Pages without a text layer OCRed where Tesseract is installed (``corpus.ocr``)."""
+    from framelens.corpus.ocr import DEFAULT_DPI, ocr_missing_pages
+
+    return ocr_missing_pages(
+        data,
+        pages,
+        settings.get("language"),
+        dpi=int(settings.get("dpi") or DEFAULT_DPI),
+        budget_s=settings.get("budget_s"),
+        enabled=bool(settings.get("enabled", True)),
+    )
+
+
 def pages_to_text(pages: list[str], margins: list[str] | None = None) -> tuple[str, str, list[str]]:
     """Post-process page texts into ``(text, head, running)``: ``head`` is the raw start of the
     first pages, with any margin text dropped from them, for metadata rules; ``text`` the
@@ -325,7 +339,11 @@ def pages_to_text(pages: list[str], margins: list[str] | None = None) -> tuple[s
 
 
 def extract_pdf(
-    source: bytes | str | Any, *, engine: str = "pdfplumber", max_pages: int = 2000
+    source: bytes | str | Any,
+    *,
+    engine: str = "pdfplumber",
+    max_pages: int = 2000,
+    ocr: dict[str, Any] | None = None,
 ) -> Extracted:
     """Extract the text and metadata of a PDF.
 
@@ -337,6 +355,9 @@ def extract_pdf(
         Text engine; the post-processing is the same for both.
     max_pages : int, default 2000
         Pages read at most; ``n_pages`` still counts every page and a note records the limit.
+    ocr : dict, optional
+        OCR of pages without a text layer (``corpus.ocr.ocr_missing_pages``): ``enabled``
+        (default True), ``language`` (en|es|None), ``dpi``, ``budget_s``.
 
     Returns
     -------
@@ -356,6 +377,7 @@ def extract_pdf(
         _check_bytes(data)
         reader = _pages_pypdfium2 if name == "pypdfium2" else _pages_pdfplumber
         pages, n_total, metadata, notes = reader(data, max_pages)
+        scanned = _ocr(data, pages, ocr or {})
     except ExtractionError as exc:
         return Extracted.failed(exc.reason, exc.status, extractor)
     except (MemoryError, RecursionError) as exc:
@@ -364,8 +386,11 @@ def extract_pdf(
         return Extracted.failed(_pdf_error(exc).reason, "error", extractor)
     if n_total > max_pages:
         notes.append(Errors.W113.format(n=n_total, limit=max_pages))
+    notes.extend(scanned.notes)
+    if scanned.pages:
+        extractor += f" + {scanned.engine}"
     margins = metadata.pop("_margins", None)
-    text, head, running = pages_to_text(pages, margins)
+    text, head, running = pages_to_text(scanned.texts, margins)
     meta = {}
     if running:
         meta["running_header"] = "\n".join(running[:8])[:600]
@@ -395,10 +420,11 @@ def extract_pdf(
         extractor=extractor,
         dates=dates,
         notes=notes,
+        ocr_pages=scanned.pages,
     )
     if not _HAS_LETTER.search(text):
         ex.text = ""
-        ex.status, ex.error = "empty", Errors.W106
+        ex.status, ex.error = "empty", scanned.empty_reason or Errors.W106
         if n_total > max_pages:  # the unread pages might hold text: say so in the reason
             ex.error += "; " + Errors.W113.format(n=n_total, limit=max_pages)
     return ex

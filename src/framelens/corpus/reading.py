@@ -76,6 +76,12 @@ def file_tasks(items: list[Item], cfg: ExtractConfig, cache: ExtractCache | None
             "engine": cfg.pdf_engine,
             "max_pages": cfg.max_pages,
             "max_file_mb": cfg.max_file_mb,
+            "ocr": {
+                "enabled": cfg.ocr,
+                "language": (item.manifest_row or {}).get("language") or None,
+                "dpi": cfg.ocr_dpi,
+                "budget_s": 0.75 * cfg.timeout_s,
+            },
         }
         if cache is not None:
             try:

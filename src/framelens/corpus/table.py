@@ -15,6 +15,7 @@ import pandas as pd
 from framelens.core.errors import Errors
 from framelens.corpus.infer import resolve_metadata
 from framelens.corpus.manifest import Item
+from framelens.corpus.ocr import page_ranges as _page_ranges
 from framelens.schemas import columns_of, validate
 
 
@@ -28,6 +29,7 @@ def _read_fields(item: Item, rec: dict[str, Any]) -> tuple[dict[str, Any], list[
         "sha256": rec.get("sha256"),
         "extractor": rec.get("extractor") or "none",
         "n_pages": rec.get("n_pages"),
+        "ocr_pages": _page_ranges(rec.get("ocr_pages") or []) or None,
     }
     notes = list(rec.get("notes") or [])
     m_sha = (item.manifest_row or {}).get("sha256")
@@ -53,6 +55,7 @@ def _document_row(item: Item, record: dict[str, Any] | None) -> tuple[dict[str, 
             "sha256": None,
             "extractor": "none",
             "n_pages": None,
+            "ocr_pages": None,
         }
         rec, notes = None, []
     else:
@@ -71,6 +74,7 @@ def _document_row(item: Item, record: dict[str, Any] | None) -> tuple[dict[str, 
         "n_chars": len(fields["text"]),
         "text": fields["text"],
         "extractor": fields["extractor"],
+        "ocr_pages": fields["ocr_pages"],
         "status": fields["status"],
         "error": fields["error"],
     }
@@ -95,11 +99,30 @@ def _flag_duplicates(rows: list[dict[str, Any]], listed: frozenset[str] = frozen
             first[sha] = row["doc_id"]
 
 
+#: Version columns of a document alone in its group (``corpus.versions.attach_versions`` fills
+#: them for groups).
+SINGLETON_VERSION = ("version_group", "group_size", "similarity_to_group", "is_representative")
+
+
+def _singleton_column(col: str, rows: list[dict[str, Any]]) -> pd.Series:
+    n = len(rows)
+    if col == "version_group":
+        return pd.Series([r["doc_id"] for r in rows], dtype="str")
+    if col == "group_size":
+        return pd.Series([1] * n, dtype="int64")
+    if col == "similarity_to_group":
+        return pd.Series([float("nan")] * n, dtype="float64")
+    return pd.Series([True] * n, dtype="bool")
+
+
 def _to_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     columns = columns_of("documents")
     rows = sorted(rows, key=lambda r: r["doc_id"])
     data: dict[str, Any] = {}
     for col in columns:
+        if col in SINGLETON_VERSION:  # every document alone until corpus.versions groups them
+            data[col] = _singleton_column(col, rows)
+            continue
         values = [r[col] for r in rows]
         if col == "n_pages":
             data[col] = pd.array(values, dtype="Int64")

@@ -35,8 +35,20 @@ DOCUMENTS = register(
             "n_chars": Int(checks=pa.Check.ge(0)),
             "text": Str(),
             "extractor": Str(),
+            # PDF pages read by OCR, as ranges ("1-12,15"); empty when none
+            "ocr_pages": Str(nullable=True),
             "status": Str(checks=pa.Check.isin(["ok", "empty", "error"])),
             "error": Str(nullable=True),
+            # near-duplicate versions (framelens.corpus.versions; docs/versions_and_ocr.md): the
+            # group (doc_id of its first member; a document alone is its own group), its size,
+            # the highest exact Jaccard to another member (empty alone), and whether
+            # comparisons keep this document (one per group)
+            "version_group": Str(),
+            "group_size": Int(checks=pa.Check.ge(1)),
+            "similarity_to_group": pa.Column(
+                "float64", nullable=True, coerce=True, checks=pa.Check.in_range(0.0, 1.0)
+            ),
+            "is_representative": pa.Column("bool", nullable=False, coerce=True),
         },
         strict=True,
         ordered=True,
