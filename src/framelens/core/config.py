@@ -46,6 +46,8 @@ class ExtractConfig:
     executor: str = "local"
     scheduler: str | None = None
     partition_size: int = 64
+    ocr: bool = True
+    ocr_dpi: int = 300
 
 
 @dataclass
@@ -78,6 +80,45 @@ class LexiconConfig:
     count_negated: bool = True
     gold: str | None = None  # default: ../shared/validation/gold_sentences.csv when present
     n_boot: int = 1000
+    #: which instrument predicts frames for the corrected prevalence: "auto" (the one that
+    #: validates better out of sample, docs/instruments.md), "lexicon" or "classifier"
+    instrument: str = "auto"
+
+
+@dataclass
+class PrevalenceConfig:
+    """Frame prevalence, naive and design-corrected (docs/measurement.md).
+
+    ``design_sample``: a coded probability sample of the run's sentences (the format of
+    ``../shared/validation/design_sample.csv``); None looks for ``design_sample.csv`` beside the
+    gold file. ``min_coded``: groups with fewer coded units are flagged ``unstable``.
+    ``coded_resampling``: ``bayes`` (stratified Bayesian bootstrap with ``pseudo_count``
+    pseudo-units per stratum) or ``raowu`` (Rao-Wu rescaling bootstrap).
+    """
+
+    enabled: bool = True
+    design_sample: str | None = None
+    n_boot: int = 2000
+    min_coded: int = 30
+    relevance_version: str = "latest"
+    coded_resampling: str = "bayes"
+    pseudo_count: float = 0.5
+
+
+@dataclass
+class VersionsConfig:
+    """Near-duplicate document versions (docs/versions_and_ocr.md): documents of one country and
+    language whose word ``shingle``-grams overlap with exact Jaccard >= ``threshold`` form a
+    version group; with ``one_per_group`` the analysis keeps one document per group (``keep``:
+    latest | earliest | longest) and the documents table still lists every document.
+    """
+
+    enabled: bool = True
+    threshold: float = 0.8
+    shingle: int = 7
+    keep: str = "latest"
+    num_perm: int = 128
+    one_per_group: bool = True
 
 
 @dataclass
@@ -126,6 +167,95 @@ class CompareConfig:
     weighting: str = "document"  # or "tokens"
     ci: float = 0.95
     time_freq: str = "auto"  # "M", "Q" or "auto" (quarterly where sparse)
+    #: equivalence margins of the verdicts (TOST, docs/statistics.md): a difference whose
+    #: interval lies within (-m, m) is "equivalent"; framing-index units, and shares of
+    #: sentences for the corrected prevalence
+    equivalence_margin: float = 0.1
+    equivalence_margin_prevalence: float = 0.05
+
+
+# ---------------------------------------------------------------- gathering (framelens collect)
+#: The contact placeholder of the default user agent; a run that still uses it is told to set it.
+CONTACT_PLACEHOLDER = "set-your-contact@example.org"
+#: Names the tool and a contact, as robots.txt etiquette asks; pass --user-agent to set yours.
+DEFAULT_USER_AGENT = f"framelens/0.1 (research corpus collector; contact: {CONTACT_PLACEHOLDER})"
+
+
+@dataclass
+class CollectConfig:
+    """Settings of ``framelens collect``.
+
+    Parameters
+    ----------
+    user_agent : str
+        Sent with every request and matched against robots.txt groups (its first token,
+        ``framelens``, names the group). Put a way to reach you in it.
+    delay : float, default 1.0
+        Seconds between two requests to one host (robots.txt ``Crawl-delay`` raises it).
+    connect_timeout, read_timeout : float
+        Seconds to connect, and to wait for each chunk of the response.
+    total_timeout : float, default 300.0
+        Seconds one download may take in all (a server that drips bytes is cut off).
+    max_bytes : int, default 100 MiB
+        Largest body kept; a larger download is stopped and recorded as a failure.
+    max_redirects : int, default 10
+        Redirects followed per URL; a loop is detected and recorded at once.
+    retries : int, default 3
+        Retries after a 429, a 5xx, a timeout or a dropped connection.
+    backoff : float, default 2.0
+        Seconds before the first retry; doubled at each retry. A ``Retry-After`` header that
+        asks for longer is honoured.
+    max_wait : float, default 300.0
+        Longest wait accepted (Retry-After, Crawl-delay, backoff); a server asking for longer
+        is recorded as a failure for that URL.
+    checkpoint_seconds : float, default 5.0
+        How often manifest.csv and collect_log.csv are rewritten during a run.
+    """
+
+    user_agent: str = DEFAULT_USER_AGENT
+    delay: float = 1.0
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    total_timeout: float = 300.0
+    max_bytes: int = 100 * 1024 * 1024
+    max_redirects: int = 10
+    retries: int = 3
+    backoff: float = 2.0
+    max_wait: float = 300.0
+    checkpoint_seconds: float = 5.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The settings as a plain dict (for run records)."""
+        return asdict(self)
+
+    def uses_placeholder_contact(self) -> bool:
+        """True while the user agent still carries the contact placeholder."""
+        return CONTACT_PLACEHOLDER in self.user_agent
+
+    def validate(self) -> CollectConfig:
+        """Check every value; raise ``ConfigError`` (E003) naming the first bad one."""
+
+        def bad(key: str, value: Any, reason: str) -> None:
+            raise ConfigError(Errors.E003.format(key=f"collect.{key}", value=value, reason=reason))
+
+        ua = self.user_agent
+        if not isinstance(ua, str) or not ua.strip() or not ua.isprintable():
+            bad("user_agent", ua, "must be one line of printable text naming you")
+        for key in ("delay", "backoff"):
+            if getattr(self, key) < 0:
+                bad(key, getattr(self, key), "must be >= 0 seconds")
+        for key in ("connect_timeout", "read_timeout", "total_timeout", "max_wait"):
+            if getattr(self, key) <= 0:
+                bad(key, getattr(self, key), "must be > 0 seconds")
+        if self.checkpoint_seconds < 0:
+            bad("checkpoint_seconds", self.checkpoint_seconds, "must be >= 0 seconds")
+        if self.max_bytes < 1024:
+            bad("max_bytes", self.max_bytes, "must be at least 1024 bytes")
+        if not 0 <= self.max_redirects <= 50:
+            bad("max_redirects", self.max_redirects, "must be between 0 and 50")
+        if not 0 <= self.retries <= 20:
+            bad("retries", self.retries, "must be between 0 and 20")
+        return self
 
 
 @dataclass
@@ -141,6 +271,8 @@ class RunConfig:
     lexicon: LexiconConfig = field(default_factory=LexiconConfig)
     topics: TopicsConfig = field(default_factory=TopicsConfig)
     compare: CompareConfig = field(default_factory=CompareConfig)
+    prevalence: PrevalenceConfig = field(default_factory=PrevalenceConfig)
+    versions: VersionsConfig = field(default_factory=VersionsConfig)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -185,6 +317,18 @@ class RunConfig:
             bad("extract.pdf_engine", e.pdf_engine, "use 'pdfplumber' or 'pypdfium2'")
         if e.executor not in ("local", "dask"):
             raise ConfigError(Errors.E012.format(value=e.executor))
+        if self.lexicon.instrument not in ("auto", "lexicon", "classifier"):
+            bad("lexicon.instrument", self.lexicon.instrument, "use 'auto', 'lexicon' or 'classifier'")
+        p = self.prevalence
+        if p.coded_resampling not in ("bayes", "raowu"):
+            bad("prevalence.coded_resampling", p.coded_resampling, "use 'bayes' or 'raowu'")
+        if p.min_coded < 1 or p.n_boot < 100 or p.pseudo_count < 0:
+            bad("prevalence", (p.min_coded, p.n_boot, p.pseudo_count),
+                "min_coded >= 1, n_boot >= 100, pseudo_count >= 0")
+        v = self.versions
+        if not 0 < v.threshold <= 1 or v.shingle < 1 or v.keep not in ("latest", "earliest", "longest"):
+            bad("versions", (v.threshold, v.shingle, v.keep),
+                "threshold in (0, 1], shingle >= 1, keep latest|earliest|longest")
         if self.lexicon.negation_window < 0:
             bad("lexicon.negation_window", self.lexicon.negation_window, "must be >= 0")
         t = self.topics
@@ -205,6 +349,10 @@ class RunConfig:
             bad("compare.n_boot/n_perm", (c.n_boot, c.n_perm), "use at least 100 replicates")
         if c.time_freq not in ("auto", "M", "Q"):
             bad("compare.time_freq", c.time_freq, "use 'auto', 'M' or 'Q'")
+        if not (0 < c.equivalence_margin <= 2 and 0 < c.equivalence_margin_prevalence <= 1):
+            bad("compare.equivalence_margin/_prevalence",
+                (c.equivalence_margin, c.equivalence_margin_prevalence),
+                "margins must be positive (at most 2 for the index, 1 for shares)")
         return self
 
     def n_workers(self) -> int:

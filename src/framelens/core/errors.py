@@ -77,6 +77,38 @@ class Errors(metaclass=_WithCodes):
     E028 = "{what} needs a seed: pass seed=<int> (or settings=StatsSettings(seed=...))."
     E029 = "{what}: the table has none of the columns {expected}. Pass the per-document cooccurrence table of the framing stage."
 
+    # measurement: design sample, relevance (framelens.analysis.framing, analysis.stats)
+    E030 = (
+        "Design sample {path} not found. Pass a coded probability sample with --design-sample FILE "
+        "(the format of design_sample.csv, see docs/measurement.md), or leave the option out to "
+        "report the instrument's uncorrected shares only."
+    )
+    E031 = "Design sample {path} is invalid: {reason}. {fix}"
+    E032 = (
+        "Relevance term list {path} is invalid: {reason}. Columns: term, category "
+        "(relevant|children|both), match (lemma|token|acronym), note."
+    )
+    E033 = (
+        "mark_relevance needs a language for every sentence: {n} sentences have none. Pass the "
+        "documents table (doc_id, language) or a 'language' column (en|es)."
+    )
+    # hand coding: framelens gold sample / agree / merge (framelens.analysis.framing.coding)
+    E040 = "{role} {path} lacks columns {missing}. Keep the columns of the sheet written by `framelens gold {command}` ({needed}), or start again from a fresh copy."
+    E041 = "{role} {path} repeats unit_id {unit} (rows {rows}; the header is row 1). Each unit appears once: delete the extra rows."
+    E042 = "{role} {path}, row {row}: unit_id is empty. Copy it back from the sheet written by framelens."
+    E043 = "{role} {path}, row {row} (unit {unit}): {problem}{more}. Write 1 (frame present) or 0 (absent) in every row of the columns {labels}."
+    E044 = "{path} already holds a different sample. Coders may be coding it: pass another --out folder, or --overwrite to replace it."
+    E045 = "{role_a} {path_a} and {role_b} {path_b} hold different units: {n_a} only in the first (e.g. {ex_a}), {n_b} only in the second (e.g. {ex_b}). Code every row of the sheet written by `framelens gold sample`; add or delete none."
+    E046 = "Adjudication sheet {path}: {n} disagreements have no adjudicated code, e.g. unit {unit} ({row}) lacks {label}. Write 0 or 1 in the columns humanitarian and security of every row."
+    E047 = "The coders disagree on {n} units but no adjudication sheet was given. Run `framelens gold agree A B --out DIR`, fill DIR/adjudication.csv and pass it with --adjudicated FILE."
+    E048 = "Adjudication sheet {path} holds {n} units that are not in the sample (e.g. {ex}). Use the adjudication.csv that `framelens gold agree` wrote for these two coding sheets."
+    E049 = "No sentences to sample in the run {path}: {reason}. Run `framelens run --out {path}` on a corpus with dated English or Spanish documents first."
+    E050 = "The stratum sizes (--sizes) do not match the run's strata: {problem}. Strata of this run: {known}. List each once with n >= 1 (columns stratum, n)."
+    E051 = (
+        "{role} {path} could not be read: {reason}. Save it as CSV (UTF-8) from the spreadsheet."
+    )
+    E052 = "No sample sheet for the merge (looked for {name} in {places}). Pass the sample.csv written by `framelens gold sample` with --sample FILE."
+
     # per-file extraction reasons (one line each, recorded in the documents table)
     W101 = "file not found"
     W102 = "empty file (0 bytes)"
@@ -97,6 +129,8 @@ class Errors(metaclass=_WithCodes):
     W117 = "no date found: administration unknown"
     W118 = "file too large ({mb:.1f} MB > extract.max_file_mb {limit:g} MB); not read"
     W119 = "manifest {manifest} row {row} has an empty 'file' column"
+    W120 = "scanned: no text layer (install tesseract-ocr and tesseract-ocr-spa to OCR it)"
+    W121 = "scanned: OCR found no text on {n} page(s) ({engine})"
 
 
 class FramelensError(Exception):

@@ -5,6 +5,7 @@
 ``framelens.outputs``; the CLI is a thin skin over them.
 """
 
+from framelens.pipeline.coding import gold_agree, gold_merge, gold_sample
 from framelens.pipeline.run import (
     RunResult,
     build_record,
@@ -14,4 +15,14 @@ from framelens.pipeline.run import (
     run_extract,
 )
 
-__all__ = ["RunResult", "build_record", "ensure_sentences", "resolve_gold", "run", "run_extract"]
+__all__ = [
+    "RunResult",
+    "build_record",
+    "ensure_sentences",
+    "gold_agree",
+    "gold_merge",
+    "gold_sample",
+    "resolve_gold",
+    "run",
+    "run_extract",
+]

@@ -26,6 +26,7 @@ import pandas as pd
 
 from framelens import __version__
 from framelens.core.config import RunConfig
+from framelens.core.domain import LANGUAGES
 from framelens.core.errors import EXIT_OK, EXIT_QUARANTINE, ConfigError, Errors
 from framelens.core.io import write_json
 from framelens.outputs.run_record import (
@@ -104,6 +105,10 @@ def run(
     from framelens.corpus import extract
 
     config = (config or RunConfig()).validate()
+    if "analysis" in stages and config.prevalence.enabled:  # a bad design file stops us here
+        from framelens.pipeline.measurement import resolve_design_sample
+
+        resolve_design_sample(config, resolve_gold(config))
     out_dir = Path(config.out)
     tables_dir = out_dir / "tables"
     result = RunResult(out_dir=out_dir, config=config)
@@ -136,16 +141,28 @@ def run(
             config=config.extract,
             cache_dir=out_dir / "cache" / "extract",
             progress=progress,
+            versions=config.versions,
         )
         timings["extract"] = time.perf_counter() - t0
         from framelens.corpus import quarantine_table
+        from framelens.corpus.versions import VERSION_COLUMNS, version_groups_table
 
-        first = {"documents": documents, "quarantine": quarantine_table(documents)}
+        first = {
+            "documents": documents,
+            "quarantine": quarantine_table(documents),
+            "version_groups": version_groups_table(
+                documents,
+                documents[["doc_id", *VERSION_COLUMNS]],
+                shingle=config.versions.shingle,
+            ),
+        }
         result.tables.update(first)
         write_tables(first, tables_dir)  # the corpus stage's tables stay, whatever comes next
 
         if "analysis" in stages:
             _stage(result, timings, "analysis", _run_analysis, config, progress)
+            if config.prevalence.enabled:
+                _stage(result, timings, "measurement", _run_measurement, config, progress)
         if "topics" in stages and config.topics.enabled:
             _stage(result, timings, "topics", _run_topics, config, progress)
         if "compare" in stages:
@@ -193,14 +210,24 @@ def _failed(result: RunResult, name: str, exc: Exception) -> None:
 
 
 def _ok_documents(documents: pd.DataFrame) -> pd.DataFrame:
-    return documents[(documents["status"] == "ok") & documents["language"].isin(["en", "es"])]
+    return documents[(documents["status"] == "ok") & documents["language"].isin(LANGUAGES)]
+
+
+def analysed_documents(documents: pd.DataFrame, config: RunConfig) -> pd.DataFrame:
+    """The documents the analysis measures: readable, in a language with an instrument, and,
+    with ``versions.one_per_group``, one document per near-duplicate version group (the
+    documents table itself still lists every document)."""
+    ok = _ok_documents(documents)
+    if config.versions.one_per_group and "is_representative" in ok.columns:
+        ok = ok[ok["is_representative"].astype(bool)]
+    return ok
 
 
 def _run_analysis(result: RunResult, config: RunConfig, progress: bool) -> None:
     from framelens.analysis import find_actors, load_lexicon, load_nlp, preprocess, score_frames
 
-    documents = result.tables["documents"]
-    ok = _ok_documents(documents)
+    documents = analysed_documents(result.tables["documents"], config)
+    ok = documents
     if config.extract.executor == "dask":
         from framelens.analysis.text.distributed import preprocess_on_dask
 
@@ -229,12 +256,22 @@ def _run_analysis(result: RunResult, config: RunConfig, progress: bool) -> None:
         result.record["lexicon_gold"] = str(gold)
 
 
+def _run_measurement(result: RunResult, config: RunConfig, progress: bool) -> None:
+    from framelens.pipeline.measurement import run_measurement
+
+    if "sentence_frames" not in result.tables:
+        raise RuntimeError("the measurement stage needs the frame scores of the analysis stage")
+    documents = analysed_documents(result.tables["documents"], config)
+    run_measurement(result.tables, config, resolve_gold(config), result.record, documents)
+
+
 def _run_topics(result: RunResult, config: RunConfig, progress: bool) -> None:
     from framelens.models import fit_topics
 
     if "sentences" not in result.tables:
         raise RuntimeError("topics need the sentences of the analysis stage")
-    sentences, documents = result.tables["sentences"], result.tables["documents"]
+    sentences = result.tables["sentences"]
+    documents = analysed_documents(result.tables["documents"], config)
     topics = fit_topics(sentences, documents, config.topics, config.seed)
     result.tables.update(topics.tables())
     selection = topics.selection
@@ -265,7 +302,9 @@ def _run_compare(result: RunResult, config: RunConfig, progress: bool) -> None:
     )
     if "sentences" in tables:  # key terms per administration, with or without topics
         tables["keyness"] = keyness(
-            tables["sentences"], tables["documents"], extra_stopwords=config.topics.extra_stopwords
+            tables["sentences"],
+            analysed_documents(tables["documents"], config),
+            extra_stopwords=config.topics.extra_stopwords,
         )
 
 
@@ -310,12 +349,47 @@ def build_record(
         "timings": {k: round(v, 3) for k, v in timings.items()},
         "machine": machine_info(),
     }
-    for key in ("lexicon_version", "lexicon_gold", "spacy_pipelines", "topics"):
+    record["versions"] = {
+        **documents.attrs.get("versions", {}),
+        "one_per_group": result.config.versions.one_per_group,
+        "n_set_aside": int((~documents["is_representative"].astype(bool)).sum()),
+    }
+    record["ocr"] = _ocr_record(documents)
+    for key in (
+        "lexicon_version",
+        "lexicon_gold",
+        "spacy_pipelines",
+        "topics",
+        "instrument_choice",
+        "frame_prevalence",
+    ):
         if key in result.record:
             record[key] = result.record[key]
     if "lexicon_validation" in result.tables:
         record["lexicon_validation"] = result.tables["lexicon_validation"].to_dict(orient="records")
     return record
+
+
+def _ocr_record(documents: pd.DataFrame) -> dict[str, Any]:
+    """What OCR did in this run: engine, documents and pages read by OCR, scans not read."""
+    from framelens.core.errors import Errors
+    from framelens.corpus.ocr import ocr_signature
+
+    ocred = documents["ocr_pages"].dropna() if "ocr_pages" in documents else pd.Series([])
+    pages = sum(
+        (int(b) - int(a) + 1) if "-" in part else 1
+        for r in ocred
+        for part in str(r).split(",")
+        if part
+        for a, _, b in [part.partition("-")]
+    )
+    not_read = documents.loc[documents["error"].fillna("").eq(Errors.W120), "doc_id"]
+    return {
+        "engine": ocr_signature(),
+        "documents_ocred": int(len(ocred)),
+        "pages_ocred": int(pages),
+        "scanned_not_ocred": sorted(not_read.tolist()),
+    }
 
 
 def ensure_sentences(config: RunConfig, *, rebuild: bool = False, progress: bool = True) -> Path:

@@ -46,6 +46,7 @@ from framelens.analysis.stats.differences import (
     holm,
     permutation_test,
 )
+from framelens.analysis.stats.frame_prevalence import FramePrevalence, frame_prevalence
 from framelens.analysis.stats.groups import (
     BY_DEFAULT,
     FRAME_MEASURES,
@@ -62,6 +63,8 @@ from framelens.analysis.stats.settings import StatsSettings
 from framelens.analysis.stats.timeseries import TIMESERIES_COLUMNS, timeseries
 
 __all__ = [
+    "FramePrevalence",
+    "frame_prevalence",
     "ACTORS_BY_GROUP_COLUMNS",
     "BY_DEFAULT",
     "CI_NONE",

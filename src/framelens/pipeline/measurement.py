@@ -1,0 +1,138 @@
+"""The measurement stage of a run: which instrument, and prevalence corrected for its errors.
+
+After the framing stage, ``run_measurement`` (docs/measurement.md, docs/instruments.md):
+
+1. compares the instruments (lexicon, lexicon-seeded classifier) on the hand-coded sentences
+   when a gold file is found, out of sample (document-grouped cross-validation) and, with a
+   design sample, design-weighted on the corpus population; ``lexicon.instrument: auto`` uses
+   the one that validates better per language (recorded in run.json);
+2. predicts every sentence's frames with the chosen instrument (``frame_predictions``);
+3. marks migration-relevant and children sentences (``relevance``);
+4. estimates each group's frame prevalence naively and corrected with the coded probability
+   sample (``frame_prevalence``, ``frame_prevalence_differences``, ``design_units``).
+
+Without a gold file the lexicon is the instrument; without a design sample the corrected
+shares are missing (NaN with a note), never faked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from framelens.core.config import RunConfig
+from framelens.core.errors import ConfigError, Errors
+
+
+def resolve_design_sample(config: RunConfig, gold: Path | None) -> Path | None:
+    """The design sample a run uses: ``prevalence.design_sample``, else the file found beside
+    the gold sentences (``design_sample.csv``), else None. A named file that does not exist
+    raises ``ConfigError`` [E030]; a malformed one [E031] (checked before anything runs)."""
+    from framelens.analysis.framing.design import default_design_sample, load_design_sample
+
+    named = config.prevalence.design_sample
+    if named:
+        path = Path(named)
+        if not path.exists():
+            raise ConfigError(Errors.E030.format(path=path))
+    else:
+        path = default_design_sample(gold)
+    if path is not None:
+        load_design_sample(path)  # a malformed file stops the run before the heavy stages
+    return path
+
+
+def _file_record(path: Path) -> dict[str, str]:
+    return {"path": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+
+
+def choose_predictions(
+    tables: dict[str, pd.DataFrame],
+    config: RunConfig,
+    gold: Path | None,
+    design: Path | None,
+    record: dict[str, Any],
+) -> pd.DataFrame:
+    """Compare the instruments (when gold is found and the config allows), put their validation
+    tables into ``tables`` and return the per-sentence ``frame_predictions`` of the chosen one."""
+    from framelens.analysis.framing import load_lexicon
+    from framelens.analysis.framing.classifier_predictions import (
+        classifier_frame_predictions,
+        instrument_for_run,
+        lexicon_frame_predictions,
+    )
+    from framelens.analysis.framing.classifier_validation import evaluate_instruments
+
+    frames = tables["sentence_frames"]
+    if gold is None or config.lexicon.instrument == "lexicon":
+        record["instrument_choice"] = {"rule": "lexicon (no gold sentences or configured)"}
+        return lexicon_frame_predictions(frames)
+    comp = evaluate_instruments(
+        gold,
+        load_lexicon(config.lexicon.version),
+        design=design,
+        config=config.lexicon,
+        preprocess_config=config.preprocess,
+        seed=config.seed,
+        n_boot=config.lexicon.n_boot,
+    )
+    tables.update(comp.tables())
+    choice = comp.choice.copy()
+    if config.lexicon.instrument == "classifier":
+        choice["instrument"] = "classifier"
+    record["instrument_choice"] = choice.to_dict(orient="records")
+    if not (choice["instrument"] == "classifier").any():
+        return lexicon_frame_predictions(frames)
+    cls = classifier_frame_predictions(
+        comp.classifier, tables["sentences"], frames, tables["documents"], cv=comp.cv
+    )
+    return instrument_for_run(choice, frames, cls, tables["documents"])
+
+
+def run_measurement(
+    tables: dict[str, pd.DataFrame],
+    config: RunConfig,
+    gold: Path | None,
+    record: dict[str, Any],
+    documents: pd.DataFrame,
+) -> None:
+    """Add ``frame_predictions``, ``relevance``, ``frame_prevalence``,
+    ``frame_prevalence_differences`` and ``design_units`` to ``tables`` (and the instruments'
+    validation tables when gold is found); notes go into ``record`` (run.json).
+
+    ``documents`` are the documents the analysis kept (one per version group).
+    """
+    from framelens.analysis.framing.design import load_design_sample
+    from framelens.analysis.framing.relevance import mark_relevance
+    from framelens.analysis.stats.frame_prevalence import frame_prevalence
+
+    p = config.prevalence
+    design_path = resolve_design_sample(config, gold)
+    predictions = choose_predictions(tables, config, gold, design_path, record)
+    tables["frame_predictions"] = predictions
+    relevance = mark_relevance(
+        tables["sentences"], documents, p.relevance_version, config.preprocess
+    )
+    tables["relevance"] = relevance
+    result = frame_prevalence(
+        tables["sentences"],
+        predictions,
+        documents,
+        load_design_sample(design_path) if design_path is not None else None,
+        relevance=relevance,
+        n_boot=p.n_boot,
+        seed=config.seed,
+        min_coded=p.min_coded,
+        method=p.coded_resampling,
+        pseudo_count=p.pseudo_count,
+        relevance_version=p.relevance_version,
+        preprocess_config=config.preprocess,
+    )
+    tables.update(result.tables())
+    record["frame_prevalence"] = {
+        **result.record(),
+        "design_sample": _file_record(design_path) if design_path is not None else None,
+    }
