@@ -225,7 +225,8 @@ def _doc_sentences(path, lang, doc_id):
     text = path.read_text(encoding="utf-8")
     docs = pd.DataFrame({"doc_id": [doc_id], "language": [lang], "status": ["ok"], "text": [text]})
     sents = preprocess(docs)
-    fs = score_frames(sents, load_lexicon(), docs)
+    # the sentences below were read with 3.0.0 (4.0.0 asks a protection word of child phrases)
+    fs = score_frames(sents, load_lexicon("3.0.0"), docs)
     return sents.merge(fs.sentence_frames, on=["doc_id", "sent_id"]), fs
 
 
