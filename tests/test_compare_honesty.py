@@ -4,13 +4,17 @@ promises on data where the truth is known?
 1. Coverage: synthetic documents from two groups with a known difference of means (framing
    indices on [-1, 1], skewed Beta shapes, group sizes like the real corpus' administrations).
    95% intervals from ``bootstrap_difference`` (the engine ``compare`` uses for every
-   difference) must cover the true difference in 93-97% of replications. With R = 2000
+   difference: a symmetric studentized bootstrap) must cover the true difference in 93-97% of
+   replications. With R = 2000
    replications the binomial standard error of a 95% coverage is sqrt(.95 * .05 / 2000) = 0.49
    percentage points, so the 93-97% band is about +-4 SE: a method that really covers 95% fails
    it with probability < 1e-4, while one that covers 92% (a percentile bootstrap at n = 10-20,
    see docs/statistics.md) fails it.
 2. Permutation test false-positive rate under no difference: R = 2000 replications, nominal
    level 5%. The binomial SE is 0.49 points; the test accepts 5% +- 3 SE = [3.54%, 6.46%].
+
+Point masses, small groups, unequal spreads and Holm: ``test_honesty_intervals.py`` and
+``test_honesty_permutation.py``.
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ import pytest
 
 from framelens.analysis.stats import (
     CI_NONE,
-    CI_PERCENTILE,
     CI_STUDENTIZED,
     FRAME_MEASURES,
     bootstrap_mean,
@@ -23,6 +22,7 @@ from framelens.analysis.stats import (
     regress,
     timeseries,
 )
+from framelens.analysis.stats.calibrated_intervals import CI_T_SMALL
 from framelens.core.config import CompareConfig
 from framelens.core.io import table_to_csv_bytes
 from framelens.outputs.tables import regression_to_latex, write_latex_tables, write_results
@@ -67,17 +67,20 @@ def test_compare_group_means_and_flags(fs):
     # every group is reported, including the small one and the undated ones
     assert ("MX", "Peña Nieto") in g.index and ("US", "unknown") in g.index
     pn = g.loc[("MX", "Peña Nieto")]
-    assert pn["n_docs"] == 3 and bool(pn["small_n"]) and pn["ci_method"] == CI_PERCENTILE
+    assert pn["n_docs"] == 3 and bool(pn["small_n"]) and pn["ci_method"] == CI_T_SMALL
     assert not bool(g.loc[("US", "unknown"), "comparable"])
     assert g.loc[("MX", "unknown"), "ci_method"] == CI_NONE
     assert np.isnan(g.loc[("MX", "unknown"), "ci_low"])
     big = g.loc[("US", "Biden")]
     assert not bool(big["small_n"]) and big["ci_method"] == CI_STUDENTIZED
-    # the estimate is the plain mean of the non-missing values, NaNs counted
-    sel = fs[(fs["country"] == "US") & (fs["administration"] == "Trump I")]["framing_index"]
+    # the estimate is the plain mean of the documents with >= 3 frame hits (min_index_hits),
+    # the others counted as missing
+    t1_docs = fs[(fs["country"] == "US") & (fs["administration"] == "Trump I")]
+    sel = t1_docs["framing_index"].where(t1_docs["framing_n"] >= 3)
     t1 = g.loc[("US", "Trump I")]
     assert t1["mean"] == pytest.approx(sel.mean())
     assert t1["n_docs"] == sel.notna().sum() and t1["n_missing"] == sel.isna().sum() >= 2
+    assert t1["n_few_hits"] == t1_docs["framing_n"].between(1, 2).sum()
     assert (g["ci_low"].dropna() <= g.loc[g["ci_low"].notna(), "mean"]).all()
     assert (g["ci_high"].dropna() >= -1).all() and (g["ci_low"].dropna() >= -1).all()
     assert set(g["weighting"]) == {"document"}
@@ -97,6 +100,49 @@ def test_compare_token_weighting_gives_the_pooled_rate(fs):
     pooled = sel["hits_security"].sum() / sel["n_tokens"].sum() * 1000
     assert g.loc[("MX", "Sheinbaum"), "mean"] == pytest.approx(pooled)
     assert set(g["weighting"]) == {"tokens"}
+
+
+def test_compare_token_weighting_gives_the_pooled_framing_index(fs):
+    r = compare(fs, "framing_index", weights="n_tokens", **FAST)
+    g = r.groups.set_index(["country", "administration"])
+    sel = fs[(fs["country"] == "US") & (fs["administration"] == "Biden")]
+    h, s = sel["hits_humanitarian"].sum(), sel["hits_security"].sum()
+    row = g.loc[("US", "Biden")]
+    assert row["mean"] == pytest.approx((h - s) / (h + s))  # not a token-weighted mean of indices
+    assert row["pooled_share"] == pytest.approx(h / (h + s))
+    assert row["ci_low"] == pytest.approx(2 * row["pooled_share_ci_low"] - 1)
+    assert row["weighting"] == "hits (pooled index)" and row["n_few_hits"] == 0
+    assert any("pooled ratio" in n for n in r.notes)
+
+
+def test_compare_min_index_hits_and_pooled_share_columns(fs):
+    every = compare(fs, "framing_index", min_index_hits=1, **FAST).groups
+    default = compare(fs, "framing_index", **FAST).groups
+    assert (every["n_few_hits"] == 0).all() and (default["n_few_hits"] > 0).any()
+    assert (every["n_docs"] - default["n_docs"] == default["n_few_hits"]).all()
+    # the pooled share counts every hit, whatever min_index_hits
+    np.testing.assert_allclose(every["pooled_share"], default["pooled_share"])
+    sel = fs[(fs["country"] == "MX") & (fs["administration"] == "Sheinbaum")]
+    row = default.set_index(["country", "administration"]).loc[("MX", "Sheinbaum")]
+    assert row["n_hits"] == sel["framing_n"].sum()
+    assert row["pooled_share_ci_low"] < row["pooled_share"] < row["pooled_share_ci_high"]
+    assert row["pooled_share_ci_method"].startswith("binomial GLM")
+    rates = compare(fs, "rate_security", **FAST).groups
+    assert rates["pooled_share"].isna().all() and (rates["n_hits"] == 0).all()
+    validate(default, "frame_by_group")
+    with pytest.raises(Exception, match="min_index_hits"):
+        from framelens.core.config import RunConfig
+
+        RunConfig.from_dict({"compare": {"min_index_hits": 0}})
+
+
+def test_compare_differences_name_the_test_and_count_units(fs):
+    d = compare(fs, "framing_index", cluster="issuer", **FAST).differences
+    assert set(d["p_method"]) == {"studentized permutation (Welch t, Satterthwaite df)"}
+    assert (d["n_units_a"] <= d["n_a"]).all() and (d["n_units_a"] <= 6).all()
+    small = (d["n_units_a"] < 5) | (d["n_units_b"] < 5)
+    assert (d["small_n"] == small).all()
+    validate(d, "frame_differences")
 
 
 def test_compare_cluster_bootstrap_resamples_issuers(fs):
@@ -179,7 +225,7 @@ def test_compare_all_is_byte_identical_on_rerun(fs):
     a = compare_all(inputs, cfg, seed=42)
     b = compare_all(inputs, cfg, seed=42)
     c = compare_all(inputs, cfg, seed=43)
-    assert set(a) == {
+    assert set(a) >= {
         "frame_by_group", "frame_differences", "frame_regression", "frame_timeseries",
         "cooccurrence_by_group", "actors_by_group",
     }  # fmt: skip
@@ -225,16 +271,23 @@ def test_compare_regression_matches_a_direct_statsmodels_fit(fs):
     validate(res.table, "frame_regression")
 
 
-def test_compare_regression_falls_back_to_hc1_with_few_clusters(fs):
-    import statsmodels.api as sm
-
+def test_compare_regression_uses_cr2_with_few_clusters(fs):
+    """With few issuer clusters the regression uses CR2 with Bell-McCaffrey df (was HC1, which
+    ignores the clustering): the standard errors equal a direct CR2 fit and the intervals use
+    t with the small degrees of freedom."""
     res = regress(fs, "framing_index", cluster="issuer", min_clusters=20)
     t = res.table
-    assert (t["cov_type"] == "HC1").all()
-    assert "HC1" in t["note"].iloc[0] and "12 issuer cluster" in t["note"].iloc[0]
+    assert (t["cov_type"] == "cluster (CR2, Bell-McCaffrey df)").all()
+    assert "12 issuer cluster" in t["note"].iloc[0] and "CR2" in t["note"].iloc[0]
     fit = res.models["framing_index"]
-    direct = sm.OLS(fit.model.endog, fit.model.exog).fit(cov_type="HC1", use_t=True)
-    np.testing.assert_allclose(t["se"].to_numpy(), direct.bse)
+    np.testing.assert_allclose(t["se"].to_numpy(), fit.se)
+    assert fit.n_clusters == 12
+    assert (t["df"] < 12).all() and (t["df"] > 0).all()
+    # the interval is the coefficient +- t(df) x se
+    from scipy import stats
+
+    half = stats.t.ppf(0.975, t["df"].to_numpy()) * t["se"].to_numpy()
+    np.testing.assert_allclose(t["ci_high"] - t["coef"], half, rtol=1e-9)
 
 
 def test_compare_regression_latex_escapes_and_lists_terms(fs):
@@ -251,9 +304,11 @@ def test_compare_timeseries_auto_frequency_and_undated(fs):
     assert set(ts["freq"]) == {"Q"}  # about one document per month: sparse -> quarterly
     us = ts[ts["country"] == "US"]
     assert us["n_undated"].iloc[0] == int((fs["country"].eq("US") & fs["date"].isna()).sum())
+    # documents with a framing index from >= 3 frame hits (min_index_hits)
     assert us["n_docs"].sum() == int((fs["country"].eq("US") & fs["date"].notna()).sum()) - int(
-        (fs["country"].eq("US") & fs["date"].notna() & fs["framing_index"].isna()).sum()
+        (fs["country"].eq("US") & fs["date"].notna() & fs["framing_n"].lt(3)).sum()
     )
+    assert (us["n_units"] == us["n_docs"]).all()
     # consecutive quarters without gaps (empty quarters kept as rows)
     starts = pd.to_datetime(us["period_start"])
     assert (starts.diff().dropna().dt.days.between(89, 93)).all()
@@ -268,16 +323,15 @@ def test_compare_timeseries_auto_frequency_and_undated(fs):
 def test_compare_cooccurrence_hit_weighting_is_the_pooled_share(fs):
     co = make_cooccurrence(fs)
     both = co["hum_in_sec_share"] * co["hum_hits"]
-    res = cooccurrence_by_group(co, weighting="hits", **FAST)
-    g = res.groups.set_index(["measure", "country", "administration"])
+    fast = {k: v for k, v in FAST.items() if k != "n_perm"}
+    res = cooccurrence_by_group(co, weighting="hits", **fast)
+    g = res.groups.set_index(["country", "administration"])
     sel = (co["country"] == "US") & (co["administration"] == "Biden")
     pooled = both[sel].sum() / co.loc[sel & co["hum_in_sec_share"].notna(), "hum_hits"].sum()
-    assert g.loc[("hum_in_sec_share", "US", "Biden"), "mean"] == pytest.approx(pooled)
-    assert g.loc[("hum_in_sec_share", "US", "Biden"), "weighting"] == "hits (hum_hits)"
-    doc = cooccurrence_by_group(co, **FAST).groups.set_index(
-        ["measure", "country", "administration"]
-    )
-    assert doc.loc[("hum_in_sec_share", "US", "Biden"), "mean"] == pytest.approx(
+    assert g.loc[("US", "Biden"), "hum_in_sec_share"] == pytest.approx(pooled)
+    assert g.loc[("US", "Biden"), "weighting"] == "hits"
+    doc = cooccurrence_by_group(co, **fast).groups.set_index(["country", "administration"])
+    assert doc.loc[("US", "Biden"), "hum_in_sec_share"] == pytest.approx(
         co.loc[sel, "hum_in_sec_share"].mean()
     )
     validate(res.groups, "cooccurrence_by_group")

@@ -13,7 +13,6 @@ import pytest
 
 from framelens.analysis.stats.propositions import propositions as judge
 from framelens.core.io import read_table
-from framelens.outputs import write_tables
 from framelens.outputs.report import proposition_sections, render_report
 from test_compare_synthetic import INJECTED_TITLES, make_output_dir
 
@@ -37,10 +36,8 @@ def propositions(frame_by_group, frame_differences, cooccurrence_by_group):
 
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory) -> Path:
-    out = make_output_dir(tmp_path_factory.mktemp("run"))
-    tables = out / "tables"  # the compare stage of a run adds the propositions table
-    names = ("frame_by_group", "frame_differences", "cooccurrence_by_group")
-    write_tables({"propositions": judge(*(read_table(tables, n) for n in names))}, tables)
+    out = make_output_dir(tmp_path_factory.mktemp("run"))  # compare_all writes propositions
+    assert (out / "tables" / "propositions.parquet").exists()
     return out
 
 
@@ -120,8 +117,8 @@ def test_report_contains_the_numbers_of_the_tables(run_dir, html):
     for r in reg[reg["measure"] == "framing_index"].itertuples():
         assert f"{r.coef:.3f}" in html
     co = read_table(tables, "cooccurrence_by_group")
-    r = co[(co["measure"] == "hum_in_sec_share") & (co["administration"] == "Biden")].iloc[0]
-    assert f"{100 * r['mean']:.1f}%" in html
+    r = co[co["administration"] == "Biden"].iloc[0]
+    assert f"{100 * r['hum_in_sec_share']:.1f}%" in html
     v = read_table(tables, "lexicon_validation")
     assert f"{v['f1'].iloc[0]:.2f}" in html
     run = json.loads((run_dir / "run.json").read_text())
@@ -210,3 +207,31 @@ def test_report_handles_missing_optional_tables(tmp_path, run_dir):
 def test_report_re_renders_byte_identically(run_dir, html):
     again = render_report(run_dir, figure_dpi=DPI).read_text(encoding="utf-8")
     assert again == html
+
+
+def test_report_shows_composition_adjusted_differences_and_comparability(run_dir, html):
+    tables = run_dir / "tables"
+    comp = read_table(tables, "frame_composition")
+    fi = comp[(comp["measure"] == "framing_index") & comp["comparable"]]
+    for text in fi["composition"]:
+        assert text.replace("&", "&amp;") in html
+    assert "Raw, within-genre and standardised differences" in html
+    adj = read_table(tables, "frame_differences_adjusted")
+    std = adj[(adj["measure"] == "framing_index") & (adj["estimator"] == "standardised")
+              & adj["comparable"]]  # fmt: skip
+    for r in std.itertuples():
+        assert f"{r.difference:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}]" in html
+    assert "different instruments: not comparable" in html
+    assert 'class="status-notcomparable"' in html and "not read as findings" in html
+    assert "no significance stars" in html and "Bell–McCaffrey" in html
+    assert "equivalence margin ±0.1" in html
+
+
+def test_report_verdict_classes_follow_the_verdicts():
+    g = pd.DataFrame({"measure": "framing_index", "country": ["US", "US"],
+                      "administration": ["Trump I", "Biden"], "comparable": True,
+                      "n_docs": [30, 30], "mean": [0.0, -0.5], "ci_low": [-0.05, -0.7],
+                      "ci_high": [0.05, -0.3], "small_n": False, "min_n": 5})  # fmt: skip
+    p1 = propositions(g, None, None)[0]
+    assert [r["status"] for r in p1["rows"]] == ["equivalent", "supports"]
+    assert "equivalent to balance within the margin in 1" in p1["summary"]

@@ -60,6 +60,32 @@ def test_validation_bootstrap_is_seeded_and_brackets_the_estimate():
     assert h["precision_ci_low"] <= h["precision"] <= h["precision_ci_high"]
 
 
+def test_validation_bootstrap_resamples_documents():
+    """Copying every sentence of a document five times adds no information: the document
+    (cluster) bootstrap gives the same intervals, a sentence bootstrap would narrow them."""
+    rng = np.random.default_rng(11)
+    g = rng.integers(0, 2, 60)
+    p = np.where(rng.random(60) < 0.75, g, 1 - g)
+    once = _pred(g, p, g, p).assign(doc_id=[f"d{i}" for i in range(60)])
+    five = once.loc[once.index.repeat(5)].reset_index(drop=True)
+    t_once, _ = metrics_table(once, seed=2, n_boot=400)
+    t_five, _ = metrics_table(five, seed=2, n_boot=400)
+    cols = ["f1", "f1_ci_low", "f1_ci_high", "precision_ci_low", "recall_ci_high"]
+    pd.testing.assert_frame_equal(t_once[cols], t_five[cols])
+    assert (t_five["n"] == 5 * t_once["n"]).all()
+    as_sentences, _ = metrics_table(five.drop(columns=["doc_id"]), seed=2, n_boot=400)
+    width = (t_five["f1_ci_high"] - t_five["f1_ci_low"]).iloc[0]
+    width_sentences = (as_sentences["f1_ci_high"] - as_sentences["f1_ci_low"]).iloc[0]
+    assert width_sentences < 0.6 * width
+
+
+def test_validation_no_interval_with_one_document():
+    one_doc = _pred([1, 0, 1, 1], [1, 0, 0, 1], [0, 0, 1, 1], [0, 1, 1, 1]).assign(doc_id="d")
+    table, _ = metrics_table(one_doc, seed=1, n_boot=200)
+    assert table["f1"].notna().all()
+    assert table[["f1_ci_low", "f1_ci_high", "precision_ci_low"]].isna().all().all()
+
+
 def test_validation_end_to_end_with_a_small_lexicon():
     lex = build_lexicon(
         {

@@ -11,6 +11,8 @@ resample the same way. The generator is always the caller's: build it with
 - ``bootstrap_chunks(n, n_boot, rng)``: the same matrix in row chunks of bounded size (memory
   stays flat for large groups; the chunk size depends only on ``n``, never on the machine).
 - ``permutation_chunks(n, n_perm, rng)``: row-wise permutations of ``0..n-1``, in chunks.
+- ``relabelled_sums(U, n_a, n_perm, rng)``: for each permutation, the column sums of ``U`` over
+  the ``n_a`` rows relabelled as group a (what a two-group permutation test needs).
 - ``cluster_totals(labels, *values)``: per-cluster sums; resampling rows of these totals with
   the index matrices above is the cluster bootstrap of a ratio of sums (documents of one
   cluster move together).
@@ -18,6 +20,8 @@ resample the same way. The generator is always the caller's: build it with
   a resample of clusters, for estimators that are not ratios of sums.
 - ``quantile_levels(ci)``, ``quantile_pair(x, ci)``, ``percentile_interval(draws, ci)``: the
   percentile interval of bootstrap draws.
+- ``symmetric_quantile(t_star, ci)``: the ``ci`` quantile of ``|t*|``, the half-width factor of
+  a symmetric bootstrap-t interval.
 
 >>> import numpy as np
 >>> idx = bootstrap_matrix(5, 3, np.random.default_rng(1))
@@ -44,6 +48,8 @@ __all__ = [
     "permutation_chunks",
     "quantile_levels",
     "quantile_pair",
+    "relabelled_sums",
+    "symmetric_quantile",
 ]
 
 #: Elements per index-matrix chunk. It depends on nothing but the number of units, so that
@@ -111,6 +117,37 @@ def permutation_chunks(
         yield rng.permuted(np.broadcast_to(base, (m, n)), axis=1)
 
 
+def relabelled_sums(
+    U: np.ndarray,
+    n_a: int,
+    n_perm: int,
+    rng: np.random.Generator,
+    chunk_elements: int = CHUNK_ELEMENTS,
+) -> np.ndarray:
+    """Column sums of ``U`` over the rows relabelled as group a, one row per permutation.
+
+    ``U`` has one row per unit (shape ``(n, k)``); the permutations are those of
+    ``permutation_chunks(n, n_perm, rng)`` and group a is the first ``n_a`` positions of each.
+    Returns shape ``(n_perm, k)``; group b's sums are ``U.sum(axis=0)`` minus these.
+
+    >>> U = np.array([[1.0], [2.0], [3.0]])
+    >>> s = relabelled_sums(U, 1, 4, np.random.default_rng(0))
+    >>> s.shape, set(s[:, 0]) <= {1.0, 2.0, 3.0}
+    ((4, 1), True)
+    """
+    U = np.asarray(U, dtype=float)
+    n = U.shape[0]
+    out = np.empty((max(n_perm, 0), U.shape[1]), dtype=float)
+    start = 0
+    for perm in permutation_chunks(n, n_perm, rng, chunk_elements=chunk_elements):
+        stop = start + perm.shape[0]
+        relabelled_a = perm[:, :n_a]
+        for j in range(U.shape[1]):  # one column at a time: memory stays at one index chunk
+            out[start:stop, j] = U[relabelled_a, j].sum(axis=1)
+        start = stop
+    return out
+
+
 def cluster_totals(labels: np.ndarray, *values: np.ndarray) -> tuple[np.ndarray, ...]:
     """Sum each of ``values`` within clusters (one row per cluster, in sorted label order).
 
@@ -156,6 +193,24 @@ def quantile_pair(x: np.ndarray, ci: float) -> tuple[float, float]:
     """The two quantiles of ``x`` at ``quantile_levels(ci)`` (no filtering of ``x``)."""
     lo, hi = np.quantile(x, list(quantile_levels(ci)))
     return float(lo), float(hi)
+
+
+def symmetric_quantile(t_star: np.ndarray, ci: float) -> float:
+    """The ``ci`` quantile of ``|t*|``: a symmetric bootstrap-t interval is ``est +- q * se``.
+
+    NaN replicates (``0/0``: a resample equal to the estimate with no variance) count as 0;
+    infinite ones (a resample without variance away from the estimate) stay infinite, so the
+    quantile is infinite (undefined) when more than ``1 - ci`` of the replicates are.
+
+    >>> symmetric_quantile(np.array([-3.0, -1.0, 0.0, 1.0, 2.0]), 0.5)
+    1.0
+    """
+    t = np.abs(np.where(np.isnan(t_star), 0.0, t_star))
+    if t.size == 0:
+        return _NAN
+    with np.errstate(invalid="ignore"):
+        q = float(np.quantile(t, ci))
+    return np.inf if np.isnan(q) else q  # between two infinite replicates
 
 
 def percentile_interval(

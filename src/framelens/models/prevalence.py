@@ -4,7 +4,9 @@ Method of composition (Tanner 1996; the idea behind stm's ``estimateEffect``), f
 (country x administration x language) with documents D_g (n_g of them) and R refits of the model
 (different seeds, topics aligned to the reference refit), for b = 1..B:
 
-1. draw a refit m_b uniformly from the R refits (model uncertainty across seeds);
+1. take refit m_b, drawn uniformly from the R refits (model uncertainty across seeds); the
+   sequence m_1..m_B is drawn once per language and shared by every group of that language,
+   so replicate b of every group comes from the same refit;
 2. resample n_g documents of D_g with replacement (sampling uncertainty over documents);
 3. draw each resampled document's topic proportions from the refit's posterior: LDA's
    variational posterior theta_d ~ Dirichlet(gamma_d); NMF has no posterior, so its point
@@ -17,8 +19,17 @@ E[theta_d^(r)] (equal to the group mean of the ``doc_topics`` table). ``ci_low``
 are the (1-ci)/2 and (1+ci)/2 percentiles of the B replicates. The resamples and the
 percentile interval are those of ``framelens.core.resampling`` (``bootstrap_sample``,
 ``percentile_interval``), shared with every other bootstrap of framelens. Each group draws
-from its own generator, seeded from (run seed, country, administration, language), so adding
-a group never changes another group's interval.
+its documents and posterior draws from its own generator, seeded from (run seed, country,
+administration, language), and the refit sequence from one seeded by (run seed, language), so
+adding a group never changes another group's interval.
+
+Contrasts. Because replicate b of two groups comes from one refit, the difference of their
+replicates is a draw of the difference within one fitted model: the composition analogue of
+stm's ``estimateEffect``, which computes a contrast within each simulated set of topic
+proportions. Topics are aligned across refits, but a topic's level still moves between refits;
+pairing keeps that movement, common to both groups, out of the difference's interval (drawing
+refits independently per group would add it twice). ``framelens.analysis.stats.
+topic_contrasts`` turns the draws into differences and shares of grouped topics.
 """
 
 from __future__ import annotations
@@ -31,6 +42,7 @@ import pandas as pd
 from framelens.core.domain import UNKNOWN, group_sort_key
 from framelens.core.resampling import bootstrap_sample, percentile_interval
 from framelens.core.seeding import derive_seed
+from framelens.core.seeding import rng as seeded_rng
 from framelens.schemas import columns_of
 
 PREVALENCE_COLUMNS = columns_of("topic_prevalence")
@@ -80,7 +92,7 @@ def estimate_prevalence(
         chronologically, unknown last), then language, topic.
     draws : dict
         (country, administration, language) -> ndarray (B, k) of replicates, for differences
-        between groups.
+        between groups; replicate b of every group of one language comes from the same refit.
     """
     theta, conc = _per_refit(doc_topic, concentration)
     if len(metadata) != theta.shape[1]:
@@ -90,10 +102,14 @@ def estimate_prevalence(
     groups = _groups(metadata)
     rows: list[tuple] = []
     draws: dict[GroupKey, np.ndarray] = {}
+    refits: dict[str, np.ndarray] = {}
     for key in sorted(groups, key=lambda g: (*group_sort_key(g[0], g[1]), g[2])):
         idx = np.asarray(groups[key])
-        rng = np.random.default_rng(derive_seed(seed, "prevalence", *key))
-        reps = composition_replicates(theta, conc, idx, n_boot, rng)
+        language = key[2]
+        if language not in refits:
+            refits[language] = refit_sequence(theta.shape[0], n_boot, seed, language)
+        group_rng = np.random.default_rng(derive_seed(seed, "prevalence", *key))
+        reps = composition_replicates(theta, conc, idx, n_boot, group_rng, refits[language])
         draws[key] = reps
         mean = theta[:, idx, :].mean(axis=(0, 1))
         low, high = percentile_interval(reps, ci, axis=0)
@@ -129,23 +145,32 @@ def _groups(metadata: pd.DataFrame) -> dict[GroupKey, list[int]]:
     return groups
 
 
+def refit_sequence(n_refits: int, n_boot: int, seed: int, language: str) -> np.ndarray:
+    """The refit of each of the ``n_boot`` replicates (uniform over ``n_refits``), drawn from
+    ``core.seeding.rng(seed, "prevalence-refits", language)``: one sequence per language,
+    shared by its groups so that their replicates pair up by refit."""
+    return seeded_rng(seed, "prevalence-refits", language).integers(n_refits, size=n_boot)
+
+
 def composition_replicates(
     theta: np.ndarray,
     concentration: np.ndarray | None,
     idx: np.ndarray,
     n_boot: int,
     rng: np.random.Generator,
+    refits: np.ndarray | None = None,
 ) -> np.ndarray:
     """B method-of-composition replicates of the mean topic shares of documents ``idx``.
 
-    Steps 1-4 of the module docstring: per replicate a refit, a resample of the documents with
-    replacement, and (with ``concentration``) a Dirichlet draw of each resampled document's
-    proportions. ``theta`` and ``concentration`` have shape (R, n_docs, k); returns (B, k).
+    Steps 1-4 of the module docstring: per replicate a refit (``refits[b]``; drawn from
+    ``rng`` when ``refits`` is None), a resample of the documents with replacement, and (with
+    ``concentration``) a Dirichlet draw of each resampled document's proportions. ``theta``
+    and ``concentration`` have shape (R, n_docs, k); returns (B, k).
     """
     r_models, n_g, k = theta.shape[0], len(idx), theta.shape[2]
     reps = np.empty((n_boot, k))
     for b in range(n_boot):
-        m = int(rng.integers(r_models))
+        m = int(rng.integers(r_models)) if refits is None else int(refits[b])
         pick = idx[bootstrap_sample(n_g, rng)]
         if concentration is not None:
             g = rng.gamma(np.maximum(concentration[m, pick], 1e-12))

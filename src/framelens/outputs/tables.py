@@ -1,14 +1,14 @@
 """Write comparison results as tables: CSV + Parquet (via ``framelens.core.io``) and LaTeX.
 
 Writers read result objects or tables and never recompute. ``write_results`` writes through
-the store (``framelens.outputs.store``: each table validated against its schema); ``regression_to_latex`` renders the ``frame_regression``
-table as a booktabs table (one column per measure, coefficients with standard errors below),
+the store (``framelens.outputs.store``: each table validated against its schema);
+``regression_to_latex`` renders the ``frame_regression`` table as a booktabs table (one column
+per measure, coefficients with their intervals below; no significance stars),
 so that ``write_latex_tables(out_dir)`` can rebuild the LaTeX from a run's tables alone.
 """
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -56,10 +56,31 @@ def latex_escape(text: Any) -> str:
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
 
 
-def _stars(p: float) -> str:
-    if not (isinstance(p, float) and math.isfinite(p)):
-        return ""
-    return "^{***}" if p < 0.001 else "^{**}" if p < 0.01 else "^{*}" if p < 0.05 else ""
+def _latex_foot(table: pd.DataFrame, references: list[str]) -> str:
+    """The note below the LaTeX regression table: intervals, marks, references and notes."""
+    refs = sorted(set(references))
+    notes = sorted(
+        {
+            part
+            for n in table["note"]
+            if isinstance(n, str)
+            for part in n.split("; ")
+            if not part.startswith(("extrapolated", "one issuer"))
+        }
+    )  # marked instead
+    level = float(table["ci_level"].iloc[0]) if "ci_level" in table.columns else 0.95
+    foot = (
+        f"{level * 100:g}\\% intervals in brackets (t reference with the degrees of freedom of the "
+        "standard-error type; no significance stars)."
+        + (" $^{\\dagger}$Extrapolated: the two cells compared share no document type."
+           if "extrapolated" in table.columns and table["extrapolated"].astype(bool).any() else "")
+        + (" $^{\\ddagger}$One issuer on a side of the comparison: confounded with that issuer."
+           if "one_cluster" in table.columns and table["one_cluster"].astype(bool).any() else "")
+        + f" Reference: {latex_escape('; '.join(refs))}."
+    )  # fmt: skip
+    if notes:
+        foot += " " + latex_escape(" ".join(n.rstrip(".") + "." for n in notes))
+    return foot
 
 
 def regression_to_latex(
@@ -70,9 +91,11 @@ def regression_to_latex(
 ) -> str:
     """Render a ``frame_regression`` table as a booktabs LaTeX table.
 
-    One column per measure; per term the coefficient (stars: * p<0.05, ** p<0.01,
-    *** p<0.001) and its standard error in parentheses below; at the foot n, clusters and the
-    standard-error type, and the reference categories in a note. Requires ``\\usepackage{booktabs}``.
+    One column per measure; per term the coefficient (a dagger marks a term extrapolated
+    beyond the document types its cells share) and its interval in brackets below, on t with
+    the table's degrees of freedom; no significance stars. At the foot n, clusters and the
+    standard-error type; the interval level, reference categories and notes below. Requires
+    ``\\usepackage{booktabs}``.
     """
     if table.empty:
         return "% frame_regression: no model was fitted\n"
@@ -94,19 +117,23 @@ def regression_to_latex(
         "\\midrule",
     ]
     for term in terms:
-        coefs, ses = [latex_escape(term)], [""]
+        coefs, intervals = [latex_escape(term)], [""]
         for m in measures:
             r = cell.get((m, term))
             if r is None:
                 coefs.append("")
-                ses.append("")
+                intervals.append("")
                 continue
             coef = num(r.coef, digits, missing="")
-            coefs.append(f"${coef}{_stars(float(r.p))}$" if coef else "")
-            se = num(r.se, digits, missing="")
-            ses.append(f"({se})" if se else "")
+            mark = ("\\dagger" if bool(getattr(r, "extrapolated", False)) else "") + (
+                "\\ddagger" if bool(getattr(r, "one_cluster", False)) else ""
+            )
+            mark = f"^{{{mark}}}" if mark else ""
+            coefs.append(f"${coef}{mark}$" if coef else "")
+            lo, hi = num(r.ci_low, digits, missing=""), num(r.ci_high, digits, missing="")
+            intervals.append(f"$[{lo}, {hi}]$" if lo and hi else "")
         lines.append(" & ".join(coefs) + " \\\\")
-        lines.append(" & ".join(ses) + " \\\\")
+        lines.append(" & ".join(intervals) + " \\\\")
     lines.append("\\midrule")
     lines.append(" & ".join(["$n$"] + [str(int(first[m]["n"])) for m in measures]) + " \\\\")
     lines.append(
@@ -124,14 +151,7 @@ def regression_to_latex(
     )
     lines.append("\\bottomrule")
     lines.append("\\end{tabular}")
-    refs = sorted({str(first[m]["reference"]) for m in measures})
-    notes = sorted({str(first[m]["note"]) for m in measures if isinstance(first[m]["note"], str)})
-    foot = (
-        "Standard errors in parentheses. $^{*}p<0.05$, $^{**}p<0.01$, $^{***}p<0.001$. "
-        f"Reference: {latex_escape('; '.join(refs))}."
-    )
-    if notes:
-        foot += " " + latex_escape(" ".join(n.rstrip(".") + "." for n in notes))
+    foot = _latex_foot(table, [str(first[m]["reference"]) for m in measures])
     lines.append(f"\\par\\smallskip\\parbox{{0.95\\linewidth}}{{\\footnotesize {foot}}}")
     lines.append("\\end{table}")
     return "\n".join(lines) + "\n"

@@ -1,6 +1,7 @@
 """Schemas of the topic stage (``framelens.models``): topics, doc_topics, topic_prevalence,
 topic_seed_ranks, topic_selection, topic_selection_chosen, intrusion_scores; and keyness
-(computed by ``framelens.analysis.stats.keyness``, with or without topics). Methods:
+(computed by ``framelens.analysis.stats.keyness``, with or without topics) and topic_contrasts
+(``framelens.analysis.stats.topic_contrasts``, from the prevalence draws). Methods:
 ``docs/topics.md``.
 
 Columns
@@ -14,6 +15,15 @@ topic_prevalence (one row per country x administration x language x topic):
     country, administration, language, topic, label, mean (mean share over the group's
     documents and the refits), ci_low, ci_high (method-of-composition percentile interval),
     n_docs, small_n (n_docs < topics.min_n), comparable (False for administration "unknown").
+topic_contrasts (one row per group x topic group, or contrast x topic or topic group):
+    kind ("share": a group's share of a topic group; "difference": later minus earlier
+    administration within country and language), country, language, administration (share
+    rows), group_a, group_b, contrast ("b - a"; difference rows), topic (topic number; empty
+    for a topic group), label (topic label, or "<frame> themes" for a topic group, or
+    "humanitarian - security themes"), members (labels of the topic group's topics), estimate,
+    ci_low, ci_high (method-of-composition percentile interval of the draws; refits paired
+    across groups), ci_level, ci_method, n_boot, n_docs, n_a, n_b (documents; empty on share
+    rows), small_n, comparable, note.
 topic_seed_ranks (one row per seeded theme x seed term found in the vocabulary):
     language, topic, label (the theme), term, rank (of the term in its theme's topic),
     weight.
@@ -43,6 +53,9 @@ def Text(nullable: bool = False, **kw) -> pa.Column:  # noqa: N802 - reads like 
 
 _LANG = pa.Check.isin(["en", "es"])
 _UNIT = [pa.Check.ge(0), pa.Check.le(1 + 1e-9)]
+#: topic_contrasts: shares lie in [0, 1], differences of shares in [-1, 1], and differences
+#: of the humanitarian - security balance (itself in [-1, 1]) in [-2, 2]
+_CONTRAST = [pa.Check.ge(-2 - 1e-9), pa.Check.le(2 + 1e-9)]
 
 TOPICS = register(
     "topics",
@@ -91,6 +104,38 @@ TOPIC_PREVALENCE = register(
             "n_docs": Int(checks=pa.Check.ge(1)),
             "small_n": Bool(),
             "comparable": Bool(),
+        },
+        strict=True,
+        ordered=True,
+    ),
+)
+
+TOPIC_CONTRASTS = register(
+    "topic_contrasts",
+    pa.DataFrameSchema(
+        {
+            "kind": Text(checks=pa.Check.isin(["share", "difference"])),
+            "country": Text(),
+            "language": Text(checks=_LANG),
+            "administration": Text(nullable=True),
+            "group_a": Text(nullable=True),
+            "group_b": Text(nullable=True),
+            "contrast": Text(nullable=True),
+            "topic": pa.Column("Int64", nullable=True, coerce=True),
+            "label": Text(),
+            "members": Text(),
+            "estimate": Float(nullable=False, checks=_CONTRAST),
+            "ci_low": Float(checks=_CONTRAST),
+            "ci_high": Float(checks=_CONTRAST),
+            "ci_level": Float(nullable=False, checks=pa.Check.in_range(0.5, 1.0)),
+            "ci_method": Text(),
+            "n_boot": Int(checks=pa.Check.ge(0)),
+            "n_docs": Int(checks=pa.Check.ge(0)),
+            "n_a": pa.Column("Int64", nullable=True, coerce=True),
+            "n_b": pa.Column("Int64", nullable=True, coerce=True),
+            "small_n": Bool(),
+            "comparable": Bool(),
+            "note": Text(nullable=True),
         },
         strict=True,
         ordered=True,

@@ -4,12 +4,14 @@ Columns
 -------
 propositions (one row per proposition x group or contrast it is judged on):
     proposition (P1-P4), label (group, contrast or period), claim (the proposition's
-    statement), measure, n (documents; of group a for a difference), n_b (documents of group b
-    for a difference, else missing), estimate (group mean or difference), ci_low, ci_high,
-    verdict (supported | contradicted | inconclusive | no interval), reason (the finding in
-    words, with p-values for differences), caution, small_n, in_window (in office during the
-    seed study's 2019-2025 window), asymmetry (P2: the share's interval lies above the reverse
-    share's), rests_on (the table the row is judged from).
+    statement), measure, n (documents; of group a for a difference; 0 when unknown), n_b
+    (documents of group b for a difference, else missing), estimate (group mean, difference, or
+    observed/expected for P2), ci_low, ci_high, margin (the equivalence margin the verdict used;
+    missing when none), verdict (supported | contradicted | equivalent (within +-margin, TOST) |
+    inconclusive | no interval | not comparable (different instruments) | not judged (no null
+    model)), reason (the finding in words, with p-values for differences), caution, small_n,
+    in_window (in office during the seed study's 2019-2025 window), asymmetry (P2: the O/E
+    interval lies above the reverse direction's), rests_on (the table the row is judged from).
 """
 
 from __future__ import annotations
@@ -31,8 +33,19 @@ PROPOSITIONS = register(
             "estimate": Float(),
             "ci_low": Float(),
             "ci_high": Float(),
+            "margin": Float(),
             "verdict": Str(
-                checks=pa.Check.isin(["supported", "contradicted", "inconclusive", "no interval"])
+                checks=pa.Check.isin(
+                    [
+                        "supported",
+                        "contradicted",
+                        "equivalent",
+                        "inconclusive",
+                        "no interval",
+                        "not comparable",
+                        "not judged",
+                    ]
+                )
             ),
             "reason": Str(),
             "caution": Str(),

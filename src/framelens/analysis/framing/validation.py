@@ -9,8 +9,12 @@ Protocol (``docs/lexicon.md``, section *Validation*):
   (with the default ``count_negated=True`` a negated hit counts, as the codebook codes a negated
   frame as present).
 - Precision, recall and F1 per language and frame (and over both languages, ``all``), with 95%
-  percentile bootstrap intervals from ``n_boot`` resamples of sentences (seeded, one set of
-  resamples per language shared by the frames). F1 is 0 when there is no true positive.
+  percentile bootstrap intervals from ``n_boot`` resamples of **documents** (a cluster
+  bootstrap: the gold sentences of one document are drawn together, since sentences of one
+  document share author, genre and vocabulary and are not independent; a sentence without a
+  ``doc_id`` is its own cluster). One set of resamples per language, shared by the frames,
+  seeded from ``(seed, "lexicon_validation", language)``. A language with fewer than two
+  documents gets no interval. F1 is 0 when there is no true positive.
 - Krippendorff's alpha (nominal, ``krippendorff`` package) between the lexicon and the gold
   codes, beside the alpha between the two human coders of the gold file: the ceiling.
 """
@@ -27,6 +31,8 @@ from framelens.analysis.framing.lexicon import Lexicon, load_lexicon
 from framelens.core.config import LexiconConfig, PreprocessConfig
 from framelens.core.domain import CODED_FRAMES
 from framelens.core.errors import ConfigError, Errors
+from framelens.core.resampling import bootstrap_matrix, cluster_totals, percentile_interval
+from framelens.core.seeding import rng as _rng
 
 _GOLD_REQUIRED = ["sent_id", "language", "text", *CODED_FRAMES]
 _METRICS = ("precision", "recall", "f1")
@@ -39,7 +45,8 @@ class LexiconValidation:
     Attributes
     ----------
     table : DataFrame
-        One row per language (en, es, all) x frame: language, frame, n, n_positive,
+        One row per language (en, es, all) x frame: language, frame, n (sentences), n_docs
+        (documents, the resampling units, when the schema lists it), n_positive,
         n_predicted, precision, precision_ci_low, precision_ci_high, recall, recall_ci_low,
         recall_ci_high, f1, f1_ci_low, f1_ci_high, alpha_lexicon, alpha_coders,
         lexicon_version.
@@ -76,7 +83,8 @@ class LexiconValidation:
         """The validation table as text (F1 with its 95% interval, alpha beside the coders')."""
         lines = [
             f"Lexicon {self.lexicon_version} against hand-coded sentences "
-            f"(95% bootstrap intervals, {self.n_boot} resamples, seed {self.seed})",
+            f"(95% bootstrap intervals resampling documents, {self.n_boot} resamples, "
+            f"seed {self.seed})",
             f"{'language':<8} {'frame':<13} {'n':>4} {'pos':>4} {'pred':>4}  "
             f"{'precision':<19} {'recall':<19} {'F1':<19} {'alpha':>6} {'coders':>6}",
         ]
@@ -137,6 +145,36 @@ def split_gold(
     return df[in_dev].reset_index(drop=True), df[~in_dev].reset_index(drop=True)
 
 
+def score_coded_sentences(
+    coded: pd.DataFrame,
+    lexicon: Lexicon,
+    config: LexiconConfig,
+    preprocess_config: PreprocessConfig | None = None,
+):
+    """Preprocess and score hand-coded sentences, each as a one-sentence document.
+
+    ``coded`` has sent_id, language, text (``read_gold``). Returns the sentences table (doc_id =
+    the coded sent_id, with a ``language`` column) and the ``FrameScores`` of the lexicon, the
+    same pipeline a run's sentences go through.
+    """
+    from framelens.analysis.framing.scoring import score_frames
+    from framelens.analysis.text.preprocess import preprocess
+
+    docs = pd.DataFrame(
+        {
+            "doc_id": coded["sent_id"].astype(str),
+            "language": coded["language"].astype(str),
+            "text": coded["text"].astype(str),
+            "status": "ok",
+        }
+    )
+    sents = preprocess(docs, preprocess_config)
+    sents = sents.assign(
+        language=sents["doc_id"].map(dict(zip(docs["doc_id"], docs["language"], strict=False)))
+    )
+    return sents, score_frames(sents, lexicon, config=config, validate=False)
+
+
 def predict_gold(
     gold: str | os.PathLike | pd.DataFrame,
     lexicon: Lexicon | None = None,
@@ -149,25 +187,10 @@ def predict_gold(
     Returns one row per gold sentence: sent_id, doc_id, language, text, gold_humanitarian,
     gold_security, hits_* and pred_* per frame, matched_terms ("frame:term; ...").
     """
-    from framelens.analysis.framing.scoring import score_frames
-    from framelens.analysis.text.preprocess import preprocess
-
     g = read_gold(gold)
     lexicon = lexicon or load_lexicon(preprocess_config=preprocess_config)
     config = config or LexiconConfig()
-    docs = pd.DataFrame(
-        {
-            "doc_id": g["sent_id"].astype(str),
-            "language": g["language"].astype(str),
-            "text": g["text"].astype(str),
-            "status": "ok",
-        }
-    )
-    sents = preprocess(docs, preprocess_config)
-    sents = sents.assign(
-        language=sents["doc_id"].map(dict(zip(docs["doc_id"], docs["language"], strict=False)))
-    )
-    fs = score_frames(sents, lexicon, config=config, validate=False)
+    _sents, fs = score_coded_sentences(g, lexicon, config, preprocess_config)
     hits = fs.sentence_frames.groupby("doc_id")[[f"hits_{f}" for f in CODED_FRAMES]].sum()
     m = fs.matches
     terms = (
@@ -198,7 +221,9 @@ def predict_gold(
     return out
 
 
-def _alpha(a: np.ndarray, b: np.ndarray) -> float:
+def binary_alpha(a: np.ndarray, b: np.ndarray) -> float:
+    """Krippendorff's alpha (nominal) between two 0/1 codings of the same units; NaN when only
+    one value occurs (alpha is undefined without variation)."""
     import krippendorff
 
     data = np.vstack([a, b]).astype(float)
@@ -207,7 +232,9 @@ def _alpha(a: np.ndarray, b: np.ndarray) -> float:
     return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
 
 
-def _prf(tp, fp, fn):
+def prf(tp, fp, fn):
+    """Precision, recall and F1 from counts (arrays allowed: one value per resample); NaN
+    where a ratio has no denominator."""
     tp, fp, fn = (np.asarray(x, dtype=float) for x in (tp, fp, fn))
     with np.errstate(divide="ignore", invalid="ignore"):
         precision = np.where(tp + fp > 0, tp / (tp + fp), np.nan)
@@ -226,23 +253,34 @@ def _confusion(y: np.ndarray, p: np.ndarray) -> dict[str, int]:
     }
 
 
+def _document_labels(predictions: pd.DataFrame) -> np.ndarray:
+    """Resampling cluster of each row: its ``doc_id``, or the row itself when it has none."""
+    rows = pd.Series([f"row:{i}" for i in range(len(predictions))], index=predictions.index)
+    if "doc_id" not in predictions.columns:
+        return rows.to_numpy()
+    doc = predictions["doc_id"].astype(object)
+    doc = doc.where(doc.notna() & (doc.astype(str) != ""), None)
+    return ("doc:" + doc.astype(str)).where(doc.notna(), rows).to_numpy()
+
+
 def _bootstrap_ci(
-    y: np.ndarray, p: np.ndarray, idx: np.ndarray | None
+    y: np.ndarray, p: np.ndarray, labels: np.ndarray, idx: np.ndarray | None
 ) -> dict[str, tuple[float, float]]:
-    """95% percentile intervals of precision, recall and F1 over the resamples ``idx``
-    (rows: resamples, values: sentence positions); NaN without resamples."""
+    """95% percentile intervals of precision, recall and F1 over the cluster resamples ``idx``
+    (rows: resamples, values: positions of clusters in sorted ``labels`` order); NaN without
+    resamples. Each cluster's tp, fp and fn are summed, then the sums of resampled clusters."""
     if idx is None:
         return {k: (np.nan, np.nan) for k in _METRICS}
-    yb, pb = y[idx], p[idx]
-    bp, br, bf = _prf(
-        ((yb == 1) & (pb == 1)).sum(1),
-        ((yb == 0) & (pb == 1)).sum(1),
-        ((yb == 1) & (pb == 0)).sum(1),
+    tp, fp, fn = cluster_totals(
+        labels,
+        ((y == 1) & (p == 1)).astype(float),
+        ((y == 0) & (p == 1)).astype(float),
+        ((y == 1) & (p == 0)).astype(float),
     )
+    bp, br, bf = prf(tp[idx].sum(1), fp[idx].sum(1), fn[idx].sum(1))
     ci = {}
     for name, arr in zip(_METRICS, (bp, br, bf), strict=True):
-        ok = arr[~np.isnan(arr)]
-        lo, hi = np.percentile(ok, [2.5, 97.5]) if len(ok) else (np.nan, np.nan)
+        lo, hi = percentile_interval(arr, 0.95)
         ci[name] = (float(lo), float(hi))
     return ci
 
@@ -252,29 +290,38 @@ def _coders_alpha(gold: pd.DataFrame | None, mask: np.ndarray, frame: str) -> fl
     a, b = f"coder_a_{frame}", f"coder_b_{frame}"
     if gold is None or a not in gold.columns or b not in gold.columns:
         return np.nan
-    return _alpha(gold.loc[mask, a].to_numpy(), gold.loc[mask, b].to_numpy())
+    return binary_alpha(gold.loc[mask, a].to_numpy(), gold.loc[mask, b].to_numpy())
 
 
 def _frame_rows(
-    predictions: pd.DataFrame, gold, mask: np.ndarray, idx, lang: str, frame: str, version: str
+    predictions: pd.DataFrame,
+    gold,
+    mask: np.ndarray,
+    resamples: tuple[np.ndarray, np.ndarray | None],
+    lang: str,
+    frame: str,
+    version: str,
 ) -> tuple[dict, dict]:
-    """The ``lexicon_validation`` and ``lexicon_confusion`` rows of one language and frame."""
+    """The ``lexicon_validation`` and ``lexicon_confusion`` rows of one language and frame;
+    ``resamples`` are the cluster labels of the rows in ``mask`` and the cluster resamples."""
     y = predictions.loc[mask, f"gold_{frame}"].to_numpy(dtype=np.int64)
     p = predictions.loc[mask, f"pred_{frame}"].to_numpy(dtype=np.int64)
     conf = _confusion(y, p)
-    point = [float(x) for x in _prf(conf["tp"], conf["fp"], conf["fn"])]
-    ci = _bootstrap_ci(y, p, idx)
+    point = [float(x) for x in prf(conf["tp"], conf["fp"], conf["fn"])]
+    labels, idx = resamples
+    ci = _bootstrap_ci(y, p, labels, idx)
     row = {
         "language": lang,
         "frame": frame,
         "n": int(mask.sum()),
+        "n_docs": int(np.unique(labels).size),
         "n_positive": int(y.sum()),
         "n_predicted": int(p.sum()),
     }
     for m, value in zip(_METRICS, point, strict=True):
         row.update({m: value, f"{m}_ci_low": ci[m][0], f"{m}_ci_high": ci[m][1]})
     row.update(
-        alpha_lexicon=_alpha(y, p),
+        alpha_lexicon=binary_alpha(y, p),
         alpha_coders=_coders_alpha(gold, mask, frame),
         lexicon_version=version,
     )
@@ -299,10 +346,12 @@ def metrics_table(
         Row-aligned with ``predictions``; its coder_a_<frame>/coder_b_<frame> columns give the
         coders' alpha (NaN without them).
     seed : int, default 0
-        Per language (and ``all``) one set of ``n_boot`` resamples of sentences is drawn from
-        ``numpy.random.default_rng(seed)`` and shared by the frames.
+        Per language (and ``all``) one set of ``n_boot`` resamples of documents (``doc_id``;
+        a row without one is its own cluster) is drawn from
+        ``core.seeding.rng(seed, "lexicon_validation", language)`` and shared by the frames.
     n_boot : int, default 1000
-        Bootstrap resamples (0: no intervals).
+        Bootstrap resamples (0: no intervals; none either for a language with fewer than two
+        documents).
     lexicon_version : str
         Written into both tables.
 
@@ -311,7 +360,9 @@ def metrics_table(
     table, confusion : DataFrame
         The ``lexicon_validation`` and ``lexicon_confusion`` tables (not yet validated).
     """
-    rng = np.random.default_rng(seed)
+    from framelens.schemas import columns_of
+
+    clusters = _document_labels(predictions)
     rows, conf = [], []
     langs = sorted(predictions["language"].unique().tolist())
     for lang in [*langs, "all"]:
@@ -320,17 +371,25 @@ def metrics_table(
             if lang == "all"
             else (predictions["language"] == lang).to_numpy()
         )
-        n = int(mask.sum())
-        idx = rng.integers(0, n, size=(n_boot, n)) if n_boot > 0 and n > 0 else None
+        labels = clusters[mask]
+        n_clusters = int(np.unique(labels).size)
+        idx = None
+        if n_boot > 0 and n_clusters > 1:
+            idx = bootstrap_matrix(n_clusters, n_boot, _rng(seed, "lexicon_validation", lang))
         for f in CODED_FRAMES:
-            row, counts = _frame_rows(predictions, gold, mask, idx, lang, f, lexicon_version)
+            row, counts = _frame_rows(predictions, gold, mask, (labels, idx), lang, f,
+                                      lexicon_version)  # fmt: skip
             rows.append(row)
             conf.append(counts)
+    # the schema is the list of columns (n_docs, the resampling units, when it lists it)
     table = pd.DataFrame(rows)
+    table.insert(0, "instrument", "lexicon")
+    table = table[[c for c in columns_of("lexicon_validation") if c in table.columns]]
     confusion = pd.DataFrame(conf)
     for df in (table, confusion):
-        for c in ("language", "frame", "lexicon_version"):
-            df[c] = df[c].astype("str")
+        for c in ("instrument", "language", "frame", "lexicon_version"):
+            if c in df:
+                df[c] = df[c].astype("str")
     return table, confusion
 
 

@@ -3,10 +3,11 @@ difference of two such ratios: the array engines under every interval of stage 5
 
 A group's estimate is ``sum(S) / sum(W)`` over its resampling units (documents, or clusters
 whose S and W are sums over their documents). Units are drawn with replacement through the
-index matrices of ``framelens.core.resampling``; the interval is studentized (bootstrap-t with
-the linearised variance) from five units on, a percentile interval for two to four units, and
-none for a single unit. Intervals are clipped to the measure's logical range
-(``MEASURE_BOUNDS``).
+index matrices of ``framelens.core.resampling``; which interval is reported (symmetric
+studentized bootstrap from five units on, a t interval for two to four units or when the
+bootstrap-t is undefined, a range bound when no unit differs from the others, none for a single
+unit) is decided in ``calibrated_intervals`` by measured coverage. Intervals are clipped to the
+measure's logical range (``MEASURE_BOUNDS``).
 """
 
 from __future__ import annotations
@@ -16,16 +17,37 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from framelens.core.resampling import bootstrap_chunks, percentile_interval, quantile_pair
+from framelens.analysis.stats.calibrated_intervals import (
+    CI_BOUNDED,
+    CI_DIFF_BOUNDED,
+    CI_NO_VARIATION,
+    CI_NONE,
+    CI_STUDENTIZED,
+    CI_T_SMALL,
+    CI_T_TIES,
+    CI_WELCH_SMALL,
+    CI_WELCH_TIES,
+    STUDENTIZED_MIN_UNITS,
+    difference_interval,
+    group_interval,
+    has_variation,
+)
+from framelens.core.resampling import bootstrap_chunks
 from framelens.core.seeding import rng as _rng
 
-#: Smallest number of resampling units for a studentized interval; smaller groups (2-4 units)
-#: get a percentile interval (labelled in ``ci_method``), a single unit gets none.
-STUDENTIZED_MIN_UNITS = 5
-CI_STUDENTIZED = "studentized bootstrap"
+__all__ = [
+    "CI_BOUNDED", "CI_DIFF_BOUNDED", "CI_NONE", "CI_NO_VARIATION", "CI_PERCENTILE",
+    "CI_PERCENTILE_TIES", "CI_STUDENTIZED", "CI_T_SMALL", "CI_T_TIES", "CI_WELCH_SMALL",
+    "CI_WELCH_TIES", "CI_WILSON", "MEASURE_BOUNDS", "NO_BOUNDS", "STUDENTIZED_MIN_UNITS",
+    "BootstrapEstimate", "boot_diff_units", "boot_units", "bootstrap_difference",
+    "bootstrap_mean", "bounds_of", "clip", "difference_bounds", "linearised_variance", "ratio",
+    "replicates", "units_from_arrays", "wilson",
+]  # fmt: skip
+
+#: Percentile intervals are no longer produced by ``compare`` (their coverage at 2-4 units and
+#: with ties was 54-65%, docs/statistics.md section 2); the names stay importable.
 CI_PERCENTILE = "percentile bootstrap (fewer than 5 units)"
 CI_PERCENTILE_TIES = "percentile bootstrap (studentized undefined: resamples without variation)"
-CI_NONE = "none (fewer than 2 units)"
 CI_WILSON = "Wilson score (share of 0 or 1)"
 
 #: Logical range of known measures: intervals are clipped to it (the true value lies inside, so
@@ -49,9 +71,9 @@ class BootstrapEstimate:
 
     ``estimate`` is computed on the data (not the bootstrap mean); ``se`` is the standard
     deviation of the bootstrap replicates of the estimate; ``n`` the number of resampled units
-    (both groups for a difference); ``method`` the interval (``CI_STUDENTIZED``,
-    ``CI_PERCENTILE`` or ``CI_NONE``). ``ci_low``/``ci_high`` are NaN when a group has fewer
-    than two units.
+    (both groups for a difference); ``method`` the interval (``CI_STUDENTIZED``, ``CI_T_SMALL``,
+    ``CI_T_TIES``, ``CI_BOUNDED`` ... of ``calibrated_intervals``; ``CI_NONE``).
+    ``ci_low``/``ci_high`` are NaN when a group has fewer than two units.
     """
 
     estimate: float
@@ -103,20 +125,6 @@ def replicates(
     return r_star, v_star
 
 
-def studentized(est: float, se: float, t_star: np.ndarray, ci: float) -> tuple[float, float]:
-    """Bootstrap-t interval [est - q_hi * se, est - q_lo * se] from replicates of t*.
-
-    Replicates with zero variance give t* = +-inf (kept: they belong in the tails) or NaN
-    (r* = est and v* = 0, i.e. t* = 0 by continuity).
-    """
-    t = np.where(np.isnan(t_star), 0.0, t_star)
-    if se == 0:
-        return est, est
-    with np.errstate(invalid="ignore"):
-        q_lo, q_hi = quantile_pair(t, ci)
-    return est - q_hi * se, est - q_lo * se
-
-
 def clip(lo: float, hi: float, bounds: tuple[float, float]) -> tuple[float, float]:
     """Clip finite interval ends to ``bounds``."""
     if np.isfinite(lo):
@@ -161,57 +169,63 @@ def units_from_arrays(values, weights) -> tuple[np.ndarray, np.ndarray]:
     return x[keep] * w[keep], w[keep]
 
 
-def _interval(
-    est: float, se: float, draws: np.ndarray, t_star: np.ndarray | None, ci: float
-) -> tuple[float, float, str]:
-    """Studentized interval when ``t_star`` is given and defined, else percentile."""
-    if t_star is None:
-        lo, hi = percentile_interval(draws, ci)
-        return lo, hi, CI_PERCENTILE
-    lo, hi = studentized(est, se, t_star, ci)
-    if np.isfinite(lo) and np.isfinite(hi):
-        return lo, hi, CI_STUDENTIZED
-    lo, hi = percentile_interval(draws, ci)
-    return lo, hi, CI_PERCENTILE_TIES
-
-
 def _se_boot(draws: np.ndarray) -> float:
     finite = draws[np.isfinite(draws)]
     return float(finite.std(ddof=1)) if finite.size > 1 else _NAN
 
 
+def _t_star(r_star: np.ndarray, v_star: np.ndarray, est: float) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (r_star - est) / np.sqrt(v_star)
+
+
 def boot_units(S, W, n_boot, ci, rng, bounds=NO_BOUNDS) -> BootstrapEstimate:
-    """Estimate and interval of sum(S)/sum(W), resampling units."""
+    """Estimate and interval of sum(S)/sum(W), resampling units (``calibrated_intervals``)."""
     n = int(S.shape[0])
     est = ratio(S, W)
     if n < 2:
         return BootstrapEstimate(est, _NAN, _NAN, _NAN, n, CI_NONE)
     r_star, v_star = replicates(S, W, n_boot, rng)
-    se, t_star = _NAN, None
-    if n >= STUDENTIZED_MIN_UNITS:
-        se = np.sqrt(linearised_variance(S, W))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            t_star = (r_star - est) / np.sqrt(v_star)
-    lo, hi, method = _interval(est, se, r_star, t_star, ci)
+    var = linearised_variance(S, W)
+    lo, hi, method = group_interval(est, var, n, _t_star(r_star, v_star, est), ci, bounds,
+                                    has_variation(S, W))  # fmt: skip
     lo, hi = clip(lo, hi, bounds)
     return BootstrapEstimate(est, lo, hi, _se_boot(r_star), n, method)
 
 
 def boot_diff_units(Sa, Wa, Sb, Wb, n_boot, ci, rng, bounds=NO_BOUNDS) -> BootstrapEstimate:
-    """Estimate and interval of ratio(b) - ratio(a), resampling units within each group."""
+    """Estimate and interval of ratio(b) - ratio(a), resampling units within each group.
+
+    When a group has no variation among its units the interval joins the two groups' own
+    intervals at level (1+ci)/2 (``CI_DIFF_BOUNDED``): [lo_b - hi_a, hi_b - lo_a].
+    """
     na, nb = int(Sa.shape[0]), int(Sb.shape[0])
-    est = ratio(Sb, Wb) - ratio(Sa, Wa)
+    ra_hat, rb_hat = ratio(Sa, Wa), ratio(Sb, Wb)
+    est = rb_hat - ra_hat
     if na < 2 or nb < 2:
         return BootstrapEstimate(est, _NAN, _NAN, _NAN, na + nb, CI_NONE)
     ra, va = replicates(Sa, Wa, n_boot, rng)
     rb, vb = replicates(Sb, Wb, n_boot, rng)
     d_star = rb - ra
-    se, t_star = _NAN, None
-    if min(na, nb) >= STUDENTIZED_MIN_UNITS:
-        se = np.sqrt(linearised_variance(Sa, Wa) + linearised_variance(Sb, Wb))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            t_star = (d_star - est) / np.sqrt(va + vb)
-    lo, hi, method = _interval(est, se, d_star, t_star, ci)
+    var = (linearised_variance(Sa, Wa), linearised_variance(Sb, Wb))
+    varies = (has_variation(Sa, Wa), has_variation(Sb, Wb))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t_star = (d_star - est) / np.sqrt(va + vb)
+    chosen = difference_interval(est, var, (na, nb), t_star, ci, varies)
+    if chosen is None:
+        level = (1.0 + ci) / 2.0
+        lo_a, hi_a, _ = group_interval(ra_hat, var[0], na, _t_star(ra, va, ra_hat), level,
+                                       bounds, varies[0])  # fmt: skip
+        lo_b, hi_b, _ = group_interval(rb_hat, var[1], nb, _t_star(rb, vb, rb_hat), level,
+                                       bounds, varies[1])  # fmt: skip
+        lo_a, hi_a = clip(lo_a, hi_a, bounds)
+        lo_b, hi_b = clip(lo_b, hi_b, bounds)
+        lo, hi = lo_b - hi_a, hi_b - lo_a
+        method = CI_DIFF_BOUNDED if np.isfinite(lo) and np.isfinite(hi) else CI_NO_VARIATION
+        if method == CI_NO_VARIATION:
+            lo, hi = _NAN, _NAN
+    else:
+        lo, hi, method = chosen
     lo, hi = clip(lo, hi, difference_bounds(bounds))
     return BootstrapEstimate(est, lo, hi, _se_boot(d_star), na + nb, method)
 
@@ -223,6 +237,7 @@ def bootstrap_mean(
     n_boot: int = 2000,
     ci: float = 0.95,
     seed: int | np.random.Generator,
+    bounds: tuple[float, float] | None = None,
 ) -> BootstrapEstimate:
     """Mean (or weighted mean) of ``values`` with a bootstrap interval.
 
@@ -236,10 +251,15 @@ def bootstrap_mean(
     n_boot : int, default 2000
         Bootstrap replicates (documents drawn with replacement, ``n`` per replicate).
     ci : float, default 0.95
-        Interval level: studentized from five values on, else the (1-ci)/2 and (1+ci)/2
-        quantiles of the replicates.
+        Interval level. The interval is the symmetric studentized bootstrap from five values
+        on, a t interval for two to four values, a range bound when all values are equal
+        (``calibrated_intervals``; named in ``method``).
     seed : int or numpy.random.Generator
         Source of randomness.
+    bounds : (float, float), optional
+        The range the values can take, e.g. ``(-1, 1)`` for the framing index: the interval is
+        clipped to it, and when all values are equal it gives the range bound
+        (``CI_BOUNDED``). Default: unbounded (all values equal: no interval).
 
     Returns
     -------
@@ -253,7 +273,7 @@ def bootstrap_mean(
     (-0.18, True)
     """
     S, W = units_from_arrays(values, weights)
-    return boot_units(S, W, n_boot, ci, _rng(seed, "bootstrap_mean"))
+    return boot_units(S, W, n_boot, ci, _rng(seed, "bootstrap_mean"), bounds or NO_BOUNDS)
 
 
 def bootstrap_difference(
@@ -265,13 +285,18 @@ def bootstrap_difference(
     n_boot: int = 2000,
     ci: float = 0.95,
     seed: int | np.random.Generator,
+    bounds: tuple[float, float] | None = None,
 ) -> BootstrapEstimate:
     """Difference of means ``mean(b) - mean(a)`` with a bootstrap interval.
 
     The two groups are resampled independently (a stratified bootstrap: each replicate draws
     ``len(a)`` documents from ``a`` and ``len(b)`` from ``b``). NaN values are dropped.
-    The interval is NaN when either group has fewer than two values.
+    The interval is the symmetric studentized bootstrap when both groups have five values or
+    more, a Welch t interval (Satterthwaite df) otherwise (``calibrated_intervals``); NaN when
+    either group has fewer than two values. ``bounds``: the range of the values (as in
+    ``bootstrap_mean``; the difference is clipped to +-its width).
     """
     Sa, Wa = units_from_arrays(a, weights_a)
     Sb, Wb = units_from_arrays(b, weights_b)
-    return boot_diff_units(Sa, Wa, Sb, Wb, n_boot, ci, _rng(seed, "bootstrap_difference"))
+    rng = _rng(seed, "bootstrap_difference")
+    return boot_diff_units(Sa, Wa, Sb, Wb, n_boot, ci, rng, bounds or NO_BOUNDS)

@@ -2,8 +2,9 @@
 comparison (consecutive administrations within a country; US vs MX within a joint period).
 
 A difference is ``b - a`` with a bootstrap interval (``bootstrap.boot_diff_units``, each group
-resampled on its own) and a two-sided Monte Carlo permutation p-value; p-values are Holm
-adjusted over all differences of one measure.
+resampled on its own) and a two-sided Monte Carlo permutation p-value of the studentized
+(Welch) statistic (``calibrated_tests``); p-values are Holm adjusted over all differences of
+one measure.
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ from framelens.analysis.stats.bootstrap import (
     ratio,
     units_from_arrays,
 )
+from framelens.analysis.stats.calibrated_tests import studentized_perm_units
 from framelens.analysis.stats.periods import assign_periods, joint_periods
 from framelens.analysis.stats.settings import StatsSettings
 from framelens.analysis.stats.tidy import typed
 from framelens.analysis.stats.units import Units, UnitTable
 from framelens.core.domain import ADMINISTRATION_ORDER, UNKNOWN, group_sort_key
-from framelens.core.resampling import permutation_chunks
 from framelens.core.seeding import rng as _rng
 from framelens.schemas import columns_of
 
@@ -35,27 +36,11 @@ COUNTRY_PAIR = "US vs MX"
 
 
 # ============================================================================ array engines
-def perm_units(Sa, Wa, Sb, Wb, n_perm, rng) -> float:
-    """Two-sided permutation p-value of ratio(b) - ratio(a), units' group labels permuted."""
-    n_a, n_b = Sa.shape[0], Sb.shape[0]
-    if n_a == 0 or n_b == 0 or n_perm <= 0:
-        return float("nan")
-    S = np.concatenate([Sa, Sb])
-    W = np.concatenate([Wa, Wb])
-    observed = abs(ratio(Sb, Wb) - ratio(Sa, Wa))
-    if not np.isfinite(observed):
-        return float("nan")
-    s_tot, w_tot = S.sum(), W.sum()
-    tol = 1e-10 * max(1.0, observed)
-    extreme = 0
-    for perm in permutation_chunks(n_a + n_b, n_perm, rng):
-        relabelled_a = perm[:, :n_a]
-        s_a = S[relabelled_a].sum(axis=1)
-        w_a = W[relabelled_a].sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            d = (s_tot - s_a) / (w_tot - w_a) - s_a / w_a
-        extreme += int(np.count_nonzero(np.abs(d) >= observed - tol))
-    return (1.0 + extreme) / (1.0 + n_perm)
+def perm_units(Sa, Wa, Sb, Wb, n_perm, rng, studentized: bool = True) -> float:
+    """Two-sided permutation p-value of ratio(b) - ratio(a): the studentized (Welch) statistic
+    is permuted (``calibrated_tests.studentized_perm_units``; ``studentized=False``: the raw
+    difference)."""
+    return studentized_perm_units(Sa, Wa, Sb, Wb, n_perm, rng, studentized)[0]
 
 
 def permutation_test(
@@ -66,16 +51,29 @@ def permutation_test(
     *,
     n_perm: int = 2000,
     seed: int | np.random.Generator,
+    studentized: bool = True,
 ) -> float:
-    """Two-sided permutation p-value for ``mean(b) - mean(a)``.
+    """Two-sided permutation p-value for ``mean(b) - mean(a)`` (weighted means with weights).
 
-    Group labels are shuffled ``n_perm`` times (Monte Carlo permutations); the p-value is
-    ``(1 + #{|d*| >= |d|}) / (1 + n_perm)`` (Phipson & Smyth 2010), never zero. NaN values are
-    dropped; returns NaN when a group is empty.
+    Group labels are shuffled ``n_perm`` times (Monte Carlo permutations) and the studentized
+    statistic T = (mean(b) - mean(a)) / sqrt(v_a + v_b) (Welch's t; linearised variances for
+    weighted means) is recomputed each time; the p-value is
+    ``(1 + #{|T*| >= |T|}) / (1 + n_perm)`` (Phipson & Smyth 2010), never zero. Studentizing
+    keeps the test's size near nominal when the groups differ in spread and size (Janssen 1997;
+    Chung & Romano 2013). ``studentized=False`` permutes the raw difference (a test of
+    exchangeability, mis-sized for equal means with unequal spreads; for comparison only).
+    NaN values are dropped; returns NaN when a group is empty.
+
+    Examples
+    --------
+    >>> a = [0.01, -0.02, 0.0, 0.01, -0.01, 0.02, 0.0, -0.01]
+    >>> b = [1.0, -1.0, 1.0, 1.0, -1.0, -1.0, 1.0, -1.0]
+    >>> 0.2 < permutation_test(a, b, n_perm=999, seed=1) <= 1
+    True
     """
     Sa, Wa = units_from_arrays(a, weights_a)
     Sb, Wb = units_from_arrays(b, weights_b)
-    return perm_units(Sa, Wa, Sb, Wb, n_perm, _rng(seed, "permutation_test"))
+    return perm_units(Sa, Wa, Sb, Wb, n_perm, _rng(seed, "permutation_test"), studentized)
 
 
 def holm(pvalues: Sequence[float] | np.ndarray) -> np.ndarray:
@@ -122,10 +120,13 @@ def difference_row(
     rng_boot: np.random.Generator,
     rng_perm: np.random.Generator,
 ) -> dict[str, Any]:
-    """One row of ``frame_differences``: interval and permutation p of ``c`` (p_holm later)."""
+    """One row of ``frame_differences``: interval and permutation p of ``c`` (p_holm later).
+
+    ``small_n`` and the "no interval" decision count resampling units (documents, or clusters).
+    """
     s = settings
     est = boot_diff_units(ua.S, ua.W, ub.S, ub.W, s.n_boot, s.ci, rng_boot, bounds_of(c.measure))
-    p = perm_units(ua.S, ua.W, ub.S, ub.W, s.n_perm, rng_perm)
+    p, p_method = studentized_perm_units(ua.S, ua.W, ub.S, ub.W, s.n_perm, rng_perm)
     notes = [c.note] if c.note else []
     if len(ua.S) < 2 or len(ub.S) < 2:
         notes.append("fewer than two units in a group: no interval")
@@ -141,18 +142,21 @@ def difference_row(
         "contrast": f"{c.group_b} - {c.group_a}",
         "n_a": ua.n_docs,
         "n_b": ub.n_docs,
+        "n_units_a": len(ua.S),
+        "n_units_b": len(ub.S),
         "mean_a": ratio(ua.S, ua.W),
         "mean_b": ratio(ub.S, ub.W),
         "difference": est.estimate,
         "ci_low": est.ci_low,
         "ci_high": est.ci_high,
         "p_perm": p,
+        "p_method": p_method,
         "p_holm": np.nan,
         "ci_level": s.ci,
         "ci_method": est.method,
         "n_boot": s.n_boot,
         "n_perm": s.n_perm,
-        "small_n": bool(ua.n_docs < s.min_n or ub.n_docs < s.min_n),
+        "small_n": bool(len(ua.S) < s.min_n or len(ub.S) < s.min_n),
         "weighting": weighting,
         "resampling": ua.resampling,
         "note": "; ".join(notes) if notes else None,

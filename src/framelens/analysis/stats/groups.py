@@ -2,8 +2,9 @@
 
 ``compare(table, value, by=("country", "administration"), ...)`` returns a
 ``ComparisonResult``: one row per measure x group (mean, bootstrap interval, small groups
-flagged, administration "unknown" shown but not comparable) and the differences between
-consecutive administrations and between the countries within joint periods. Methods:
+flagged, administration "unknown" shown but not comparable; for the framing index also the
+pooled share H/(H+S) of ``index_share``) and the differences between consecutive
+administrations and between the countries within joint periods. Methods:
 ``docs/statistics.md``.
 
 Randomness: every interval draws from its own generator (``core.seeding.rng``) keyed by the
@@ -22,11 +23,22 @@ import numpy as np
 import pandas as pd
 
 from framelens.analysis.stats.bootstrap import boot_units, bounds_of
+from framelens.analysis.stats.calibrated_intervals import STUDENTIZED_MIN_UNITS
 from framelens.analysis.stats.differences import (
     administration_differences,
     country_differences,
     differences_table,
 )
+from framelens.analysis.stats.index_hits import (
+    HELPER_COLUMNS,
+    HUM_HITS,
+    INDEX,
+    INDEX_HITS,
+    POOLED_LABEL,
+    few_hits_count,
+    prepare_index,
+)
+from framelens.analysis.stats.index_share import pooled_share
 from framelens.analysis.stats.settings import StatsSettings, resolve
 from framelens.analysis.stats.tidy import (
     check_columns,
@@ -129,10 +141,10 @@ class ComparisonResult:
             f"Comparison of {', '.join(s.get('measures', []))} by {' x '.join(s.get('by', []))}",
             f"weighting: {s.get('weighting')}; resampling: "
             f"{'documents' if not s.get('cluster') else s['cluster'] + ' clusters'}; "
-            f"{pct} studentized bootstrap intervals ({s.get('n_boot')} replicates; percentile for "
-            f"groups of 2-4); permutation test "
-            f"({s.get('n_perm')} permutations); Holm within measure; min n {s.get('min_n')}; "
-            f"seed {s.get('seed')}",
+            f"{pct} symmetric studentized bootstrap intervals ({s.get('n_boot')} replicates; "
+            f"t intervals below {STUDENTIZED_MIN_UNITS} units); studentized permutation test "
+            f"({s.get('n_perm')} permutations); Holm within measure; min n {s.get('min_n')} "
+            f"units; min index hits {s.get('min_index_hits')}; seed {s.get('seed')}",
             "",
         ]
         if len(self.groups):
@@ -189,30 +201,36 @@ def compare(
     by : sequence of str, default ("country", "administration")
         Grouping columns. Differences are computed only for the default grouping.
     weights : str, optional
-        Column of document weights (``"n_tokens"``: token-weighted means, i.e. the pooled
-        ratio over tokens). Default: each document counts once. Stated in ``weighting``.
+        Column of document weights. ``"n_tokens"`` gives pooled estimates: token-weighted
+        rates (all hits over all tokens) and, for ``framing_index``, the pooled ratio
+        (sum H - sum S) / (sum H + sum S), documents weighted by their frame hits
+        (``index_hits``). Default: each document counts once. Stated in ``weighting``.
     settings : StatsSettings, optional
         The statistics settings (default ``StatsSettings()``); keyword options override them.
     **options
         Any field of ``StatsSettings``: ``seed`` (int, required: seed of every generator),
         ``n_boot`` and ``n_perm`` (default 2000: bootstrap replicates, Monte Carlo
-        permutations), ``min_n`` (default 5: groups with fewer documents are flagged
-        ``small_n``, never dropped), ``ci`` (default 0.95), ``cluster`` (``"issuer"`` for a
-        cluster bootstrap and permutation over issuers: documents of one issuer move together;
-        a missing issuer makes a document its own cluster).
+        permutations), ``min_n`` (default 5: groups with fewer resampling units, documents or
+        clusters, are flagged ``small_n``, never dropped), ``ci`` (default 0.95), ``cluster``
+        (``"issuer"`` for a cluster bootstrap and permutation over issuers: documents of one
+        issuer move together; a missing issuer makes a document its own cluster),
+        ``min_index_hits`` (default 3: a document's framing index enters the document mean
+        only with at least this many frame hits; document weighting only).
 
     Returns
     -------
     ComparisonResult
-        ``.groups`` (table ``frame_by_group``), ``.differences`` (``frame_differences``),
-        ``.tables()``, ``.table``, ``.summary()``.
+        ``.groups`` (table ``frame_by_group``; framing-index rows also carry the pooled share
+        H/(H+S) with its interval), ``.differences`` (``frame_differences``), ``.tables()``,
+        ``.table``, ``.summary()``.
 
     Notes
     -----
     Differences are ``b - a``: the later minus the earlier administration within a country;
     Mexico minus the United States within a joint period (``joint_periods``: the calendar span
     in which a US and a Mexican administration were both in office; documents placed by their
-    date). Holm adjustment runs over all differences of one measure.
+    date). p-values permute the studentized (Welch) statistic; Holm adjustment runs over all
+    differences of one measure.
 
     Examples
     --------
@@ -224,15 +242,18 @@ def compare(
     [['Biden - Trump I', 0.5]]
     """
     measures = [value] if isinstance(value, str) else list(value)
-    return compare_measures(
+    s = resolve("compare", settings, options)
+    table, weights_of, labels, notes = prepare_index(
         table,
         measures,
-        tuple(by),
-        weights={m: weights for m in measures},
-        labels={m: weighting_label(weights) for m in measures},
-        settings=resolve("compare", settings, options),
-        namespace="compare",
+        {m: weights for m in measures},
+        {m: weighting_label(weights) for m in measures},
+        s.min_index_hits,
     )
+    result = compare_measures(table, measures, tuple(by), weights=weights_of, labels=labels,
+                              settings=s, namespace="compare")  # fmt: skip
+    result.notes[:0] = notes
+    return result
 
 
 def compare_measures(
@@ -262,12 +283,15 @@ def compare_measures(
             u = arrays.units(grouped[key], measure, weights[measure])
             units.setdefault(key, {})[measure] = u
             rng = _rng(settings.seed, namespace, measure, *key)
-            group_rows.append(
-                _group_row(
-                    measure, dict(zip(by, key, strict=True)), u, labels[measure], settings, rng
-                )
+            row = _group_row(
+                measure, dict(zip(by, key, strict=True)), u, labels[measure], settings, rng
             )
-    groups = typed(pd.DataFrame(group_rows, columns=["measure", *by] + GROUP_COLUMNS[3:]))
+            row.update(_index_columns(arrays, grouped[key], measure, u, settings))
+            if labels[measure] == POOLED_LABEL:
+                _pooled_index_interval(row)
+            group_rows.append(row)
+    group_cols = columns_of(table_names["groups"])
+    groups = typed(pd.DataFrame(group_rows, columns=["measure", *by] + group_cols[3:]))
     notes = _exclusion_notes(df, measures, by)
     diff_rows: list[dict[str, Any]] = []
     if tuple(by) == BY_DEFAULT:
@@ -301,7 +325,7 @@ def _comparison_frame(
     check_columns(table, by, "compare by")
     check_columns(table, list(weights.values()) + [settings.cluster], "compare weights/cluster")
     keep = list(dict.fromkeys([*by, *measures, *[w for w in weights.values() if w]]))
-    for extra in ("doc_id", "date", "issuer", settings.cluster):
+    for extra in ("doc_id", "date", "issuer", settings.cluster, *HELPER_COLUMNS):
         if extra and extra in table.columns and extra not in keep:
             keep.append(extra)
     df = table[keep].copy()
@@ -340,9 +364,39 @@ def _group_row(
         "n_missing": u.n_missing, "n_units": len(u.S), "n_issuers": u.n_issuers,
         "mean": est.estimate, "ci_low": est.ci_low, "ci_high": est.ci_high, "se_boot": est.se,
         "ci_level": s.ci, "ci_method": est.method, "n_boot": s.n_boot,
-        "small_n": u.n_docs < s.min_n, "min_n": s.min_n, "weighting": weighting,
+        "small_n": len(u.S) < s.min_n, "min_n": s.min_n, "weighting": weighting,
         "resampling": u.resampling, "note": "; ".join(notes) if notes else None,
     }  # fmt: skip
+
+
+def _index_columns(
+    arrays: UnitTable, pos: np.ndarray, measure: str, u: Units, settings: StatsSettings
+) -> dict[str, Any]:
+    """The framing-index columns of a group row: documents left out for too few hits, and the
+    pooled share H/(H+S) with its cluster-robust interval (NaN for other measures)."""
+    out: dict[str, Any] = {
+        "n_few_hits": few_hits_count(arrays.df, pos, measure), "n_hits": 0,
+        "pooled_share": np.nan, "pooled_share_ci_low": np.nan, "pooled_share_ci_high": np.nan,
+        "pooled_share_ci_method": None,
+    }  # fmt: skip
+    if measure != INDEX or INDEX_HITS not in arrays.df.columns:
+        return out
+    hits = arrays.col(INDEX_HITS)[pos]
+    clusters = arrays.ccodes[pos] if arrays.ccodes is not None else None
+    est = pooled_share(arrays.col(HUM_HITS)[pos], hits - arrays.col(HUM_HITS)[pos],
+                       settings.ci, clusters, u.resampling)  # fmt: skip
+    out.update(n_hits=est.n_hits, pooled_share=est.share, pooled_share_ci_low=est.ci_low,
+               pooled_share_ci_high=est.ci_high, pooled_share_ci_method=est.method)  # fmt: skip
+    return out
+
+
+def _pooled_index_interval(row: dict[str, Any]) -> None:
+    """The pooled index 2p - 1 takes its interval from the pooled share's binomial model, whose
+    coverage is better than the ratio bootstrap's in small skewed groups (docs section 1)."""
+    lo, hi = row["pooled_share_ci_low"], row["pooled_share_ci_high"]
+    if np.isfinite(lo) and np.isfinite(hi):
+        row["ci_low"], row["ci_high"] = 2.0 * lo - 1.0, 2.0 * hi - 1.0
+        row["ci_method"] = f"2p - 1 of the pooled share: {row['pooled_share_ci_method']}"
 
 
 def _exclusion_notes(df: pd.DataFrame, measures: list[str], by: tuple[str, ...]) -> list[str]:
@@ -403,6 +457,7 @@ def _settings_record(
         "n_boot": settings.n_boot,
         "n_perm": settings.n_perm,
         "min_n": settings.min_n,
+        "min_index_hits": settings.min_index_hits,
         "ci": settings.ci,
         "seed": settings.seed,
     }

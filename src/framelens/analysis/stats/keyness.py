@@ -24,9 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2
 
-from framelens.core.domain import UNKNOWN
+from framelens.core.domain import UNKNOWN, group_sort_key
 from framelens.models._tokens import document_tokens
-from framelens.core.domain import group_sort_key
 
 KEYNESS_COLUMNS = [
     "country",

@@ -1,57 +1,84 @@
 """The seed study's hypothesis as testable propositions, judged by the intervals of a run.
 
-``propositions(frame_by_group, frame_differences, cooccurrence_by_group)`` returns the
+``propositions(frame_by_group, frame_differences, cooccurrence_by_group, ...)`` returns the
 ``propositions`` table (schema in ``framelens.schemas.outputs``): one row per group or contrast
 that a proposition is judged on, with its estimate, interval, verdict and the reason in words.
-The report renders this table; it does not judge anything itself.
+The report renders this table; it does not judge anything itself. Verdicts
+(``verdicts``): supported, contradicted, equivalent within the margin +-m (TOST), inconclusive,
+no interval, not comparable, not judged. An interval that includes zero is never "supported".
 
 P1: security language outweighs humanitarian language in each country and administration
-(framing index below zero: the whole interval below zero supports it, the whole interval above
-zero contradicts it, an interval that includes zero is inconclusive).
-P2: humanitarian language appears inside security sentences (the share of humanitarian hits in
-sentences that also carry security hits, with its interval; compared with the reverse share as
-a conservative check of asymmetry: non-overlapping intervals).
+(framing index below zero; equivalent when the interval lies within +-m).
+P2: humanitarian language appears inside security sentences more than chance would put it
+there: observed/expected co-occurrence (the null model of ``cooccurrence_by_group``) above 1;
+without a null model "not judged" (the raw share grows with the number of hits alone).
 P3: the pattern held across the 2019-2025 administrations: P1 in each administration in office
-in 2019-2025 (the ``in_window`` rows of P1), and differences between consecutive
-administrations (interval, Holm p).
-P4 (context): the two countries within the same period (US vs MX differences).
-
-Verdicts: ``supported``, ``contradicted``, ``inconclusive``, ``no interval`` (too few
-documents for an interval).
+(the ``in_window`` rows of P1), and each consecutive-administration difference equivalent to
+zero within +-m; the genre-standardised difference (``frame_differences_adjusted``) is quoted.
+P4 (context): the two countries within the same period. Raw lexicon measures of the two
+countries come from different instruments (English and Spanish lexicons): "not comparable".
+The corrected prevalence (``frame_prevalence_differences``), when the run has it, is judged
+instead (equivalent within +-m_prevalence, or a difference).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from framelens.analysis.stats.proposition_sources import (
+    adjusted_lookup,
+    cooccurrence_groups,
+    prevalence_rows,
+)
+from framelens.analysis.stats.verdicts import (
+    CONTRADICTED,
+    EQUIVALENT,
+    INCONCLUSIVE,
+    NOT_COMPARABLE,
+    NOT_JUDGED,
+    SUPPORTED,
+    VERDICTS,
+    Verdict,
+    judge_direction,
+    judge_no_difference,
+)
 from framelens.core.domain import ADMINISTRATIONS, sort_groups
-from framelens.core.formatting import as_float, ci_text, integer, p_is, pct
+from framelens.core.formatting import as_float, ci_text, integer, num, p_is, pct
 from framelens.schemas import columns_of
 
 __all__ = [
     "PROPOSITIONS",
     "PROPOSITION_WINDOW",
     "VERDICTS",
+    "Margins",
     "Proposition",
     "in_window",
     "propositions",
+    "propositions_from_tables",
 ]
 
 #: The seed study's claim concerns 2019-2025: administrations in office during this window
 #: enter proposition P3.
 PROPOSITION_WINDOW = (dt.date(2019, 1, 1), dt.date(2025, 12, 31))
-
-SUPPORTED, CONTRADICTED, INCONCLUSIVE, NO_INTERVAL = (
-    "supported", "contradicted", "inconclusive", "no interval",
-)  # fmt: skip
-VERDICTS = (SUPPORTED, CONTRADICTED, INCONCLUSIVE, NO_INTERVAL)
-_NO_INTERVAL_REASON = "no interval (too few documents): cannot tell"
 _NOT_BELOW = ", but the Holm-adjusted p-value is not below 0.05"
+_DIFFERENT_INSTRUMENTS = (
+    "different instruments: not comparable: US documents are scored with the English lexicon "
+    "and Mexican documents with the Spanish one, each with its own errors, so a difference of "
+    "raw lexicon measures mixes framing with measurement error"
+)
+
+
+@dataclass(frozen=True)
+class Margins:
+    """Equivalence margins: framing index (and O/E - 1), and corrected prevalence (shares)."""
+
+    index: float = 0.1
+    prevalence: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -69,36 +96,39 @@ PROPOSITIONS: dict[str, Proposition] = {
         "P1",
         "Security language outweighs humanitarian language in each country and administration.",
         "Mean document framing index (H − S)/(H + S) below zero, judged by its interval: "
-        "entirely below zero supports the proposition, entirely above zero contradicts it, an "
-        "interval that includes zero is no evidence either way.",
+        "entirely below zero supports the proposition, entirely above zero contradicts it, "
+        "entirely within the equivalence margin ±m is 'equivalent' (neither frame predominates "
+        "by more than m); any other interval that includes zero is inconclusive.",
         "frame_by_group",
     ),
     "P2": Proposition(
         "P2",
         "Humanitarian language appears inside security sentences (humanitarian discourse is "
         "embedded in control practice).",
-        "Share of a document's humanitarian hits that sit in sentences that also carry "
-        "security hits (hum_in_sec_share), averaged per group with its interval; for asymmetry, "
-        "compared with the share of security hits inside humanitarian sentences "
-        "(sec_in_hum_share). Non-overlapping intervals are a conservative sign of asymmetry.",
+        "Observed/expected co-occurrence of humanitarian hits in security sentences (expected: "
+        "a document's hits falling at random among its sentences), with its interval: above 1 "
+        "supports the proposition, below 1 contradicts it. The raw share is not judged: it "
+        "grows with the number of hits without any framing. Asymmetry: the O/E interval lies "
+        "above the reverse direction's.",
         "cooccurrence_by_group",
     ),
     "P3": Proposition(
         "P3",
         "The pattern held across the 2019–2025 administrations.",
         "P1 holds in every administration in office during 2019–2025, and the framing index of "
-        "consecutive administrations within a country does not differ (difference with its "
-        "interval; permutation p-value, Holm-adjusted over all differences of the framing "
-        "index). An interval that includes zero is no evidence of a change, not evidence of no "
-        "change.",
+        "consecutive administrations within a country does not differ: a difference whose "
+        "interval lies within ±m is 'equivalent' (two one-sided tests), one whose interval "
+        "excludes zero contradicts the proposition, anything else is inconclusive. The "
+        "difference standardised to the common document types is quoted beside the raw one.",
         "frame_differences",
     ),
     "P4": Proposition(
         "P4",
         "Context: the two countries frame migration alike within the same period.",
-        "Difference of the mean framing index, Mexico minus the United States, among documents "
-        "dated within each period in which both administrations were in office (interval, "
-        "permutation p, Holm p).",
+        "Raw lexicon measures of the two countries come from different instruments (English "
+        "and Spanish lexicons) and are not compared. When the run has the corrected prevalence "
+        "(coded sample), the Mexico − United States difference of each frame's corrected share "
+        "is judged: equivalent within the prevalence margin, a difference, or inconclusive.",
         "frame_differences",
     ),
 }
@@ -132,105 +162,129 @@ def _comparable(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _row(pid: str, label: str, measure: str, r: dict, estimate: str, n: str, n_b: str = "") -> dict:
-    """The columns every row shares (``estimate``, ``n``, ``n_b``: columns of ``r``); verdict,
-    reason, caution and the flags are filled in by the caller."""
+def _row(pid: str, label: str, measure: str, values: tuple, verdict: Verdict, **extra) -> dict:
+    """A propositions row; ``values`` is (estimate, ci_low, ci_high, n, n_b, margin)."""
+    est, lo, hi, n, n_b, margin = values
     return {
-        "proposition": pid,
-        "label": label,
-        "claim": PROPOSITIONS[pid].statement,
-        "measure": measure,
-        "n": int(as_float(r[n])),
-        "n_b": as_float(r[n_b]) if n_b else float("nan"),
-        "estimate": as_float(r[estimate]),
-        "ci_low": as_float(r["ci_low"]),
-        "ci_high": as_float(r["ci_high"]),
-        "small_n": bool(r.get("small_n")),
-        "in_window": False,
-        "asymmetry": False,
-        "rests_on": PROPOSITIONS[pid].rests_on,
+        "proposition": pid, "label": label, "claim": PROPOSITIONS[pid].statement,
+        "measure": measure, "n": int(as_float(n)) if pd.notna(n) else 0, "n_b": as_float(n_b),
+        "estimate": as_float(est), "ci_low": as_float(lo), "ci_high": as_float(hi),
+        "margin": as_float(margin), "verdict": verdict.verdict, "reason": verdict.reason,
+        "caution": extra.get("caution", ""), "small_n": bool(extra.get("small_n", False)),
+        "in_window": bool(extra.get("in_window", False)),
+        "asymmetry": bool(extra.get("asymmetry", False)),
+        "rests_on": extra.get("rests_on", PROPOSITIONS[pid].rests_on),
+    }  # fmt: skip
+
+
+_P1_MEANING = {
+    SUPPORTED: " (security language outweighs humanitarian language)",
+    CONTRADICTED: " (humanitarian language outweighs security language)",
+    EQUIVALENT: " (neither frame predominates by more than the margin)",
+    INCONCLUSIVE: ": no evidence that either frame predominates",
+}
+
+
+#: A group whose largest document type has at least this share of its documents is flagged.
+MOSTLY_ONE_TYPE = 0.75
+
+
+def _mostly_one_type(composition: pd.DataFrame | None) -> dict[tuple[str, str], str]:
+    """(country, administration) -> caution, for groups made mostly of one document type."""
+    if composition is None or composition.empty:
+        return {}
+    c = composition[composition["measure"] == "framing_index"]
+    share = pd.to_numeric(c["largest_doc_type_share"], errors="coerce")
+    return {
+        (r["country"], r["administration"]): f"mostly one document type: {r['composition']}"
+        for r in c[share >= MOSTLY_ONE_TYPE].to_dict(orient="records")
     }
 
 
-def _has_interval(row: dict) -> bool:
-    return math.isfinite(row["ci_low"]) and math.isfinite(row["ci_high"])
-
-
-def _p1_rows(frame_by_group: pd.DataFrame) -> list[dict]:
+def _p1_rows(frame_by_group: pd.DataFrame, m: Margins, composition=None) -> list[dict]:
     g = frame_by_group[frame_by_group["measure"] == "framing_index"]
+    mostly = _mostly_one_type(composition)
     rows = []
     for r in sort_groups(_comparable(g)).to_dict(orient="records"):
-        row = _row("P1", f"{r['country']} · {r['administration']}", "framing_index", r, "mean",
-                   "n_docs")  # fmt: skip
-        if not _has_interval(row):
-            row["verdict"], row["reason"] = NO_INTERVAL, _NO_INTERVAL_REASON
-        elif row["ci_high"] < 0:
-            row["verdict"] = SUPPORTED
-            row["reason"] = ("supported: the whole interval is below zero (security language "
-                             "outweighs humanitarian language)")  # fmt: skip
-        elif row["ci_low"] > 0:
-            row["verdict"] = CONTRADICTED
-            row["reason"] = ("contradicted: the whole interval is above zero (humanitarian "
-                             "language outweighs security language)")  # fmt: skip
-        else:
-            row["verdict"] = INCONCLUSIVE
-            row["reason"] = ("inconclusive: the interval includes zero, no evidence that either "
-                             "frame predominates")  # fmt: skip
-        n_docs = integer(r["n_docs"])
-        row["caution"] = f"only {n_docs} documents: read with caution" if row["small_n"] else ""
-        row["in_window"] = in_window(r["country"], r["administration"])
-        rows.append(row)
+        v = judge_direction(as_float(r["ci_low"]), as_float(r["ci_high"]), m.index, below=True)
+        v = Verdict(v.verdict, v.reason + _P1_MEANING.get(v.verdict, ""))
+        small = bool(r.get("small_n"))
+        cautions = [f"only {integer(r['n_docs'])} documents: read with caution"] if small else []
+        cautions += [mostly[k] for k in [(r["country"], r["administration"])] if k in mostly]
+        rows.append(_row(
+            "P1", f"{r['country']} · {r['administration']}", "framing_index",
+            (r["mean"], r["ci_low"], r["ci_high"], r["n_docs"], float("nan"), m.index), v,
+            caution="; ".join(cautions), small_n=small,
+            in_window=in_window(r["country"], r["administration"]),
+        ))  # fmt: skip
     return rows
 
 
-def _p2_rows(cooccurrence_by_group: pd.DataFrame) -> list[dict]:
-    c = _comparable(cooccurrence_by_group)
-    shares = sort_groups(c[c["measure"] == "hum_in_sec_share"])
-    reverse = c[c["measure"] == "sec_in_hum_share"].set_index(["country", "administration"])
+def _p2_rows(cooccurrence_by_group: pd.DataFrame, m: Margins) -> list[dict]:
     rows = []
-    for r in shares.to_dict(orient="records"):
-        row = _row("P2", f"{r['country']} · {r['administration']}", "hum_in_sec_share", r, "mean",
-                   "n_docs")  # fmt: skip
-        lo, hi = row["ci_low"], row["ci_high"]
-        if not _has_interval(row):
-            row["verdict"], row["reason"] = NO_INTERVAL, _NO_INTERVAL_REASON
-        elif lo > 0:
-            row["verdict"] = SUPPORTED
-            row["reason"] = (f"present: between {pct(lo)} and {pct(hi)} of humanitarian hits sit "
-                             "in sentences that also carry security language")  # fmt: skip
+    for g in cooccurrence_groups(_comparable(cooccurrence_by_group)):
+        cautions = [] if not g["small_n"] else [f"only {integer(g['n'])} documents"]
+        share = f"{pct(g['share'])} {ci_text(g['share_lo'], g['share_hi'], percent=True)}"
+        if g["oe"] is None:
+            v = Verdict(
+                NOT_JUDGED,
+                f"no null model: not judged ({share} of humanitarian hits "
+                "sit in sentences that also carry security language; without the share "
+                "expected by chance this cannot tell framing from the number of hits)",
+            )
+            values = (g["share"], g["share_lo"], g["share_hi"], g["n"], float("nan"), float("nan"))
+            measure, asym = "hum_in_sec_share", False  # fmt: skip
         else:
-            row["verdict"] = INCONCLUSIVE
-            row["reason"] = ("the interval reaches zero: no clear evidence of humanitarian "
-                             "language inside security sentences")  # fmt: skip
-        cautions = []
-        key = (r["country"], r["administration"])
-        if key in reverse.index:
-            rs = reverse.loc[key]
-            cautions.append(f"reverse share {pct(rs['mean'])} "
-                            f"{ci_text(rs['ci_low'], rs['ci_high'], percent=True)}")  # fmt: skip
-            if math.isfinite(lo) and as_float(rs["ci_high"]) < lo:
-                row["asymmetry"] = True
-                row["reason"] += ("; more often than security language sits inside "
-                                  "humanitarian sentences (intervals do not overlap)")  # fmt: skip
-        if row["small_n"]:
-            cautions.append(f"only {integer(r['n_docs'])} documents")
-        row["caution"] = "; ".join(cautions)
-        row["in_window"] = in_window(r["country"], r["administration"])
-        rows.append(row)
+            oe, lo, hi = g["oe"]
+            v = judge_direction(lo - 1.0, hi - 1.0, m.index, below=False)
+            v = Verdict(v.verdict, v.reason.replace("zero", "1 (chance)") + f": observed/expected "
+                        f"{num(oe, 2)}, share {share}")  # fmt: skip
+            rev = g["reverse_oe"]
+            asym = rev is not None and as_float(lo) > as_float(rev[2])
+            if rev is not None:
+                cautions.append(f"reverse O/E {num(rev[0], 2)} {ci_text(rev[1], rev[2], 2)}")
+            if asym:
+                v = Verdict(
+                    v.verdict,
+                    v.reason + "; above the reverse direction (security "
+                    "hits inside humanitarian sentences): intervals do not overlap",
+                )
+            values = (oe, lo, hi, g["n"], float("nan"), m.index)
+            measure = "hum_in_sec_oe"
+        rows.append(_row("P2", f"{g['country']} · {g['administration']}", measure, values, v,
+                         caution="; ".join(cautions), small_n=g["small_n"], asymmetry=asym,
+                         in_window=in_window(g["country"], g["administration"])))  # fmt: skip
     return rows
 
 
-def _difference_verdict(row: dict, no_change: str, change: str) -> None:
-    """Verdict of a difference: an interval that includes zero supports "no difference"."""
-    if not _has_interval(row):
-        row["verdict"], row["reason"] = NO_INTERVAL, _NO_INTERVAL_REASON
-    elif row["ci_low"] <= 0 <= row["ci_high"]:
-        row["verdict"], row["reason"] = SUPPORTED, no_change
-    else:
-        row["verdict"], row["reason"] = CONTRADICTED, change
+def _p3_reason(v: Verdict, r: dict, adjusted: dict | None, m: Margins) -> tuple[Verdict, str]:
+    """The P3 verdict's words (direction, p-values, the standardised difference); caution."""
+    reason = v.reason
+    if v.verdict == CONTRADICTED:
+        direction = ("rose (towards humanitarian language)" if as_float(r["difference"]) > 0
+                     else "fell (towards security language)")  # fmt: skip
+        reason += f": the index {direction}"
+        if as_float(r["p_holm"]) >= 0.05:
+            reason += _NOT_BELOW
+    reason += f" (permutation {p_is(r['p_perm'])}, Holm {p_is(r['p_holm'])})"
+    caution = "small n" if bool(r.get("small_n")) else ""
+    if adjusted is not None:
+        std = adjusted.get("standardised")
+        if std is None or not std["comparable"]:
+            caution = "; ".join(c for c in (caution, "no common document type: the difference "
+                                            "may be one of genre") if c)  # fmt: skip
+        else:
+            sv = judge_no_difference(as_float(std["ci_low"]), as_float(std["ci_high"]), m.index)
+            reason += (f"; standardised to the common document types ({std['genres_used']}): "
+                       f"{num(std['difference'])} {ci_text(std['ci_low'], std['ci_high'])}, "
+                       f"{sv.verdict}")  # fmt: skip
+            if sv.verdict != v.verdict:
+                caution = "; ".join(c for c in (caution, "the verdict changes when document "
+                                                "types are held fixed") if c)  # fmt: skip
+    return Verdict(v.verdict, reason), caution
 
 
-def _p3_rows(frame_differences: pd.DataFrame) -> list[dict]:
+def _p3_rows(frame_differences: pd.DataFrame, adjusted: Mapping, m: Margins) -> list[dict]:
     d = frame_differences[
         (frame_differences["measure"] == "framing_index")
         & (frame_differences["comparison"] == "administration")
@@ -239,38 +293,54 @@ def _p3_rows(frame_differences: pd.DataFrame) -> list[dict]:
     for r in d.to_dict(orient="records"):
         if not (in_window(r["country"], r["group_a"]) and in_window(r["country"], r["group_b"])):
             continue
-        row = _row("P3", f"{r['country']} · {r['contrast']}", "framing_index", r, "difference",
-                   "n_a", "n_b")  # fmt: skip
-        direction = ("rose (towards humanitarian language)" if row["estimate"] > 0
-                     else "fell (towards security language)")  # fmt: skip
-        change = f"the index {direction}: the interval excludes zero"
-        if as_float(r["p_holm"]) >= 0.05:
-            change += _NOT_BELOW
-        _difference_verdict(row, "the interval includes zero: no evidence of a change", change)
-        row["reason"] += f" (permutation {p_is(r['p_perm'])}, Holm {p_is(r['p_holm'])})"
-        row["caution"] = "small n" if row["small_n"] else ""
-        row["in_window"] = True
-        rows.append(row)
+        v = judge_no_difference(as_float(r["ci_low"]), as_float(r["ci_high"]), m.index)
+        key = ("administration", r["country"], r["group_a"], r["group_b"])
+        v, caution = _p3_reason(v, r, adjusted.get(key) if adjusted else None, m)
+        rows.append(_row(
+            "P3", f"{r['country']} · {r['contrast']}", "framing_index",
+            (r["difference"], r["ci_low"], r["ci_high"], r["n_a"], r["n_b"], m.index), v,
+            caution=caution, small_n=bool(r.get("small_n")), in_window=True,
+        ))  # fmt: skip
     return rows
 
 
-def _p4_rows(frame_differences: pd.DataFrame) -> list[dict]:
+def _p4_raw_rows(frame_differences: pd.DataFrame, adjusted: Mapping, m: Margins) -> list[dict]:
     d = frame_differences[
         (frame_differences["measure"] == "framing_index")
         & (frame_differences["comparison"] == "country")
     ]
     rows = []
     for r in d.to_dict(orient="records"):
-        row = _row("P4", str(r.get("period") or ""), "framing_index", r, "difference", "n_a", "n_b")
-        change = "Mexico's index is " + ("higher" if row["estimate"] > 0 else "lower")
-        change += " than the United States' (the interval excludes zero)"
-        if as_float(r["p_holm"]) >= 0.05:
-            change += _NOT_BELOW
-        _difference_verdict(row, "the interval includes zero: no evidence of a difference", change)
-        row["reason"] += f" (Holm {p_is(r['p_holm'])})"
-        row["caution"] = "small n" if row["small_n"] else ""
-        row["in_window"] = _period_in_window(r.get("period_start"), r.get("period_end"))
-        rows.append(row)
+        raw = (adjusted.get(("country", r["country"], r["group_a"], r["group_b"])) or {}).get("raw")
+        if raw is not None and bool(raw["comparable"]):  # one instrument: judge it
+            v = judge_no_difference(as_float(r["ci_low"]), as_float(r["ci_high"]), m.index)
+            v = Verdict(v.verdict, v.reason + f" (Holm {p_is(r['p_holm'])})")
+        else:
+            v = Verdict(NOT_COMPARABLE, _DIFFERENT_INSTRUMENTS)
+        rows.append(_row(
+            "P4", f"{r.get('period') or ''} · raw framing index", "framing_index",
+            (r["difference"], r["ci_low"], r["ci_high"], r["n_a"], r["n_b"], m.index), v,
+            caution="small n" if bool(r.get("small_n")) else "", small_n=bool(r.get("small_n")),
+            in_window=_period_in_window(r.get("period_start"), r.get("period_end")),
+        ))  # fmt: skip
+    return rows
+
+
+def _p4_prevalence_rows(prevalence_differences, prevalence, m: Margins) -> list[dict]:
+    rows = []
+    for p in prevalence_rows(prevalence_differences, prevalence):
+        v = judge_no_difference(p["ci_low"], p["ci_high"], m.prevalence)
+        if v.verdict == CONTRADICTED:
+            v = Verdict(v.verdict, v.reason + ": Mexico's corrected share is "
+                        + ("higher" if p["difference"] > 0 else "lower"))  # fmt: skip
+        caution = "a group has too few coded units for a stable correction" if p["unstable"] else ""
+        rows.append(_row(
+            "P4", p["label"], p["measure"],
+            (p["difference"], p["ci_low"], p["ci_high"], p["n"], p["n_b"], m.prevalence), v,
+            caution=caution, small_n=p["unstable"],
+            in_window=in_window(*p["group_a"]) and in_window(*p["group_b"]),
+            rests_on="frame_prevalence_differences",
+        ))  # fmt: skip
     return rows
 
 
@@ -278,6 +348,12 @@ def propositions(
     frame_by_group: pd.DataFrame | None = None,
     frame_differences: pd.DataFrame | None = None,
     cooccurrence_by_group: pd.DataFrame | None = None,
+    *,
+    frame_differences_adjusted: pd.DataFrame | None = None,
+    frame_prevalence_differences: pd.DataFrame | None = None,
+    frame_prevalence: pd.DataFrame | None = None,
+    frame_composition: pd.DataFrame | None = None,
+    margins: Margins | None = None,
 ) -> pd.DataFrame:
     """Judge the propositions P1-P4 by the intervals of a run's comparison tables.
 
@@ -285,25 +361,60 @@ def propositions(
     ----------
     frame_by_group, frame_differences, cooccurrence_by_group : DataFrame, optional
         The comparison tables; a proposition whose table is missing gets no rows.
+    frame_differences_adjusted : DataFrame, optional
+        Genre-adjusted differences: P3 quotes the standardised difference, P4 reads which
+        raw differences compare one instrument.
+    frame_prevalence_differences, frame_prevalence : DataFrame, optional
+        Corrected prevalence: P4 judges its between-country differences.
+    frame_composition : DataFrame, optional
+        P1 cautions groups made mostly (>= 75%) of one document type.
+    margins : Margins, optional
+        Equivalence margins (default index 0.1, prevalence 0.05).
 
     Returns
     -------
     DataFrame
         The ``propositions`` table, rows in proposition order (P1-P4), groups in group order:
-        proposition, label, claim, measure, n, n_b (second group of a difference), estimate,
-        ci_low, ci_high, verdict (one of ``VERDICTS``), reason (the finding in words), caution,
-        small_n, in_window (in office during ``PROPOSITION_WINDOW``), asymmetry (P2: the share's
-        interval lies above the reverse share's), rests_on (the table judged).
+        proposition, label, claim, measure, n, n_b, estimate, ci_low, ci_high, margin (the
+        equivalence margin used), verdict (one of ``VERDICTS``), reason, caution, small_n,
+        in_window, asymmetry (P2), rests_on (the table judged).
     """
+    m = margins or Margins()
+    adjusted = adjusted_lookup(frame_differences_adjusted)
     rows: list[dict] = []
     if frame_by_group is not None:
-        rows += _p1_rows(frame_by_group)
+        rows += _p1_rows(frame_by_group, m, frame_composition)
     if cooccurrence_by_group is not None:
-        rows += _p2_rows(cooccurrence_by_group)
+        rows += _p2_rows(cooccurrence_by_group, m)
     if frame_differences is not None:
-        rows += _p3_rows(frame_differences) + _p4_rows(frame_differences)
+        rows += _p3_rows(frame_differences, adjusted, m) + _p4_raw_rows(
+            frame_differences, adjusted, m
+        )
+    if frame_prevalence_differences is not None:
+        rows += _p4_prevalence_rows(frame_prevalence_differences, frame_prevalence, m)
     table = pd.DataFrame(rows, columns=columns_of("propositions"))
     return table.astype(_DTYPES)
+
+
+def propositions_from_tables(
+    tables: Mapping[str, pd.DataFrame], config: Any = None
+) -> pd.DataFrame:
+    """``propositions`` from a run's tables (those present) and its ``CompareConfig`` margins."""
+    margins = Margins(
+        getattr(config, "equivalence_margin", Margins.index),
+        getattr(config, "equivalence_margin_prevalence", Margins.prevalence),
+    )
+    names = (
+        "frame_differences_adjusted",
+        "frame_prevalence_differences",
+        "frame_prevalence",
+        "frame_composition",
+    )
+    return propositions(
+        tables.get("frame_by_group"), tables.get("frame_differences"),
+        tables.get("cooccurrence_by_group"), **{n: tables.get(n) for n in names},
+        margins=margins,
+    )  # fmt: skip
 
 
 _TEXT = ("proposition", "label", "claim", "measure", "verdict", "reason", "caution", "rests_on")
@@ -314,6 +425,7 @@ _DTYPES = {
     "estimate": "float64",
     "ci_low": "float64",
     "ci_high": "float64",
+    "margin": "float64",
     "small_n": "bool",
     "in_window": "bool",
     "asymmetry": "bool",

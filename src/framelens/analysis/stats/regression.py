@@ -1,5 +1,11 @@
 """OLS of a document measure on country x administration with a document-type control
-(table ``frame_regression``), with cluster-robust standard errors by issuer."""
+(table ``frame_regression``), with cluster-robust standard errors by issuer.
+
+With fewer than ``min_clusters`` issuers (default 50: always, in corpora like the shared one)
+the standard errors are CR2 with Bell-McCaffrey degrees of freedom (``cluster_robust``); with
+more, CR1 on t(G - 1), which then agrees with CR2 closely. Each term states what it rests on
+(``regression_support``): the document types its two cells share, or that it is extrapolated.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from framelens.analysis.stats.cluster_robust import cr2
+from framelens.analysis.stats.regression_support import cell_coverage_note, term_support
 from framelens.analysis.stats.settings import DEFAULTS
 from framelens.analysis.stats.tidy import check_columns, norm_key, typed, weighting_label
 from framelens.analysis.stats.units import cluster_labels
@@ -25,7 +33,8 @@ class RegressionResult:
     """OLS fits of one or more measures on country x administration + document type.
 
     ``table`` is the table ``frame_regression`` (columns ``REGRESSION_COLUMNS``); ``models``
-    maps measure -> the statsmodels results object (None when the model could not be fitted).
+    maps measure -> the fitted model (a ``cluster_robust.CR2Fit`` for CR2 standard errors, a
+    statsmodels results object for CR1 and HC1; None when the model could not be fitted).
     ``framelens.outputs.tables.regression_to_latex(result.table)`` renders it for LaTeX.
     """
 
@@ -50,42 +59,59 @@ class RegressionResult:
                 f"clusters={first['n_clusters']}, weighting {first['weighting']}"
             )
             lines.append(f"reference: {first['reference']}")
+            cols = ["term", "coef", "se", "df", "ci_low", "ci_high", "extrapolated", "one_cluster"]
             lines.append(
-                sub[["term", "coef", "se", "t", "p", "ci_low", "ci_high"]].to_string(
-                    index=False, float_format=lambda x: num(x, missing="nan")
-                )
+                sub[cols].to_string(index=False, float_format=lambda x: num(x, missing="nan"))
             )
-            if isinstance(first["note"], str) and first["note"]:
-                lines.append(f"Note: {first['note']}")
+            for note in dict.fromkeys(n for n in sub["note"] if isinstance(n, str) and n):
+                lines.append(f"Note: {note}")
             lines.append("")
         return "\n".join(lines)
 
 
-def _group_columns(df: pd.DataFrame) -> tuple[dict[str, np.ndarray], list[str]]:
-    """Intercept, country dummies and administration-within-country dummies; reference parts."""
+def _group_columns(
+    df: pd.DataFrame,
+) -> tuple[dict[str, np.ndarray], list[str], dict[str, tuple[tuple[str, str], tuple[str, str]]]]:
+    """Intercept, country dummies and administration-within-country dummies; reference parts;
+    the two cells each group term compares (its cell, the reference cell)."""
     countries = sorted(df["country"].unique(), key=group_sort_key)
     cols: dict[str, np.ndarray] = {"Intercept": np.ones(len(df))}
     ref_parts = [f"country={countries[0]}"]
+    first = {
+        c: sorted(df.loc[df["country"] == c, "administration"].unique(),
+                  key=lambda a, c=c: group_sort_key(c, a))
+        for c in countries
+    }  # fmt: skip
+    compared = {}
     for c in countries[1:]:
         cols[f"country[{c}]"] = (df["country"] == c).to_numpy(dtype=float)
+        compared[f"country[{c}]"] = ((c, first[c][0]), (countries[0], first[countries[0]][0]))
     for c in countries:
-        admins = sorted(
-            df.loc[df["country"] == c, "administration"].unique(),
-            key=lambda a, c=c: group_sort_key(c, a),
-        )
+        admins = first[c]
         ref_parts.append(f"{c} administration={admins[0]}")
         for a in admins[1:]:
-            cols[f"{c}: {a} (vs {admins[0]})"] = (
-                (df["country"] == c) & (df["administration"] == a)
-            ).to_numpy(dtype=float)
-    return cols, ref_parts
+            term = f"{c}: {a} (vs {admins[0]})"
+            cols[term] = ((df["country"] == c) & (df["administration"] == a)).to_numpy(float)
+            compared[term] = ((c, a), (c, admins[0]))
+    return cols, ref_parts, compared
 
 
-def _design(df: pd.DataFrame, control: str | None) -> tuple[pd.DataFrame, str, list[str]]:
+@dataclass
+class _Design:
+    X: pd.DataFrame
+    reference: str
+    notes: list[str]
+    compared: dict
+    genre: pd.Series | None = None
+    reference_level: str | None = None
+
+
+def _design(df: pd.DataFrame, control: str | None) -> _Design:
     """Treatment-coded design: intercept, country, administrations nested in country, control."""
     notes: list[str] = []
-    cols, ref_parts = _group_columns(df)
+    cols, ref_parts, compared = _group_columns(df)
     X = pd.DataFrame(cols, index=df.index)
+    design = _Design(X, "", notes, compared)
     if control is not None:
         ctrl = norm_key(df[control])
         counts = ctrl.value_counts()
@@ -101,9 +127,12 @@ def _design(df: pd.DataFrame, control: str | None) -> tuple[pd.DataFrame, str, l
                 dropped.append(lev)
         if dropped:
             notes.append(
-                f"{control} level(s) {', '.join(dropped)} collinear with the groups: not estimated"
+                f"{control} level(s) {', '.join(dropped)} collinear with the groups (and the "
+                "other levels): dropped, not estimated"
             )
-    return X, "; ".join(ref_parts), notes
+        design.genre, design.reference_level = ctrl, levels[0]
+    design.reference = "; ".join(ref_parts)
+    return design
 
 
 def _rows_to_fit(
@@ -121,42 +150,95 @@ def _rows_to_fit(
     return df[ok], y[ok].to_numpy(dtype=float)
 
 
-def _fit(
-    model: Any, df: pd.DataFrame, cluster: str | None, min_clusters: int
-) -> tuple[Any, str, int | None, list[str]]:
-    """Fit with CR1 cluster-robust SEs, or HC1 without a cluster column or with few clusters.
+@dataclass
+class _Estimates:
+    """Coefficient arrays of one fit (aligned with the design's columns) and its labels."""
 
-    Returns the fit, its covariance label, the number of clusters and notes.
-    """
+    model: Any
+    values: dict[str, np.ndarray]
+    cov_type: str
+    n_clusters: int | None
+    notes: list[str]
+
+
+def _statsmodels_estimates(fit: Any, ci: float, df: np.ndarray) -> dict[str, np.ndarray]:
+    conf = np.asarray(fit.conf_int(alpha=1 - ci))
+    return {
+        "coef": np.asarray(fit.params), "se": np.asarray(fit.bse),
+        "t": np.asarray(fit.tvalues), "df": df, "p": np.asarray(fit.pvalues),
+        "ci_low": conf[:, 0], "ci_high": conf[:, 1],
+    }  # fmt: skip
+
+
+def _fit(
+    model: Any, df: pd.DataFrame, cluster: str | None, min_clusters: int, ci: float
+) -> _Estimates:
+    """CR2 with Bell-McCaffrey df for 2 to ``min_clusters - 1`` clusters, CR1 from
+    ``min_clusters`` on, HC1 without a cluster column or with a single cluster."""
+    k = model.exog.shape[1]
     if cluster is None or cluster not in df.columns:
-        return model.fit(cov_type="HC1", use_t=True), "HC1", None, []
-    groups = pd.factorize(cluster_labels(df, cluster, fallback_prefix=""), sort=True)[0]
+        fit = model.fit(cov_type="HC1", use_t=True)
+        dfs = np.full(k, float(fit.df_resid))
+        return _Estimates(fit, _statsmodels_estimates(fit, ci, dfs), "HC1", None, [])
+    labels = cluster_labels(df, cluster, fallback_prefix="")
+    groups = pd.factorize(labels, sort=True)[0]
     n_clusters = int(groups.max() + 1)
+    if n_clusters < 2:
+        fit = model.fit(cov_type="HC1", use_t=True)
+        note = f"a single {cluster} cluster: HC1 standard errors, which ignore clustering"
+        dfs = np.full(k, float(fit.df_resid))
+        return _Estimates(fit, _statsmodels_estimates(fit, ci, dfs), "HC1", 1, [note])
     if n_clusters >= min_clusters:
         fit = model.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
-        return fit, "cluster (CR1)", n_clusters, []
+        dfs = np.full(k, float(n_clusters - 1))
+        return _Estimates(fit, _statsmodels_estimates(fit, ci, dfs), "cluster (CR1)",
+                          n_clusters, [])  # fmt: skip
+    weights = getattr(model, "weights", None)
+    res = cr2(model.exog, model.endog, groups, None if np.isscalar(weights) else weights)
+    values = {"coef": res.params, "se": res.se, "df": res.df, **res.tests(ci)}
     note = (
-        f"only {n_clusters} {cluster} cluster(s) (< {min_clusters}): HC1 "
-        "heteroskedasticity-robust SEs instead of cluster-robust"
+        f"{n_clusters} {cluster} clusters (< {min_clusters}): CR2 standard errors with "
+        "Bell-McCaffrey degrees of freedom (small-sample cluster-robust)"
     )
-    return model.fit(cov_type="HC1", use_t=True), "HC1", n_clusters, [note]
+    return _Estimates(res, values, "cluster (CR2, Bell-McCaffrey df)", n_clusters, [note])
 
 
-def _coefficient_rows(fit: Any, terms: Sequence[str], ci: float, **fixed: Any) -> list[dict]:
-    """One row per term of a fitted model; ``fixed`` holds the columns shared by all rows."""
-    conf = fit.conf_int(alpha=1 - ci)
-    return [
-        {
-            "measure": fixed["measure"], "term": term, "coef": float(fit.params[term]),
-            "se": float(fit.bse[term]), "t": float(fit.tvalues[term]),
-            "p": float(fit.pvalues[term]), "ci_low": float(conf.loc[term, 0]),
-            "ci_high": float(conf.loc[term, 1]), "ci_level": ci, "n": int(fit.nobs),
-            "n_clusters": fixed["n_clusters"], "cov_type": fixed["cov_type"],
+def _coefficient_rows(
+    est: _Estimates, terms: Sequence[str], support: dict[str, dict], ci: float, **fixed: Any
+) -> list[dict]:
+    """One row per term; ``fixed`` holds measure, n, weighting, reference and model notes."""
+    rows = []
+    for j, term in enumerate(terms):
+        v = {name: float(arr[j]) for name, arr in est.values.items()}
+        notes = [*fixed["notes"], *support[term]["notes"]]
+        rows.append({
+            "measure": fixed["measure"], "term": term, **v, "ci_level": ci, "n": fixed["n"],
+            "n_clusters": est.n_clusters, "cov_type": est.cov_type,
+            "support": support[term]["support"],
+            "extrapolated": bool(support[term]["extrapolated"]),
+            "one_cluster": bool(support[term]["one_cluster"]),
             "weighting": fixed["weighting"], "reference": fixed["reference"],
-            "note": fixed["note"],
-        }
-        for term in terms
-    ]  # fmt: skip
+            "note": "; ".join(notes) if notes else None,
+        })  # fmt: skip
+    return rows
+
+
+def _support(df: pd.DataFrame, design: _Design, ctrl: str | None, cluster: str | None) -> dict:
+    """``regression_support.term_support`` of the design's terms (clusters when given)."""
+    clusters = None
+    if cluster is not None and cluster in df.columns:
+        clusters = cluster_labels(df, cluster, fallback_prefix="")
+    return term_support(df, list(design.X.columns), design.compared, design.genre, ctrl,
+                        design.reference_level, clusters)  # fmt: skip
+
+
+def _model(X: pd.DataFrame, y: np.ndarray, df: pd.DataFrame, weights: str | None) -> Any:
+    """The statsmodels OLS (or WLS with the ``weights`` column) of ``y`` on ``X``."""
+    import statsmodels.api as sm
+
+    if weights is None:
+        return sm.OLS(y, X)
+    return sm.WLS(y, X, weights=pd.to_numeric(df[weights]).to_numpy(dtype=float))
 
 
 def regress(
@@ -166,7 +248,7 @@ def regress(
     control: str | None = "doc_type",
     cluster: str | None = "issuer",
     weights: str | None = None,
-    min_clusters: int = 10,
+    min_clusters: int = 50,
     ci: float = DEFAULTS.ci,
 ) -> RegressionResult:
     """OLS of a document measure on country x administration with a document-type control.
@@ -188,21 +270,26 @@ def regress(
         Categorical control (missing values form a level "unknown"); collinear levels dropped
         with a note.
     cluster : str or None, default "issuer"
-        Cluster-robust (CR1) standard errors by this column, t reference with G-1 degrees of
-        freedom; with fewer than ``min_clusters`` clusters, HC1 standard errors instead, with a
-        note (cluster-robust errors are unreliable with few clusters).
+        Cluster-robust standard errors by this column (a missing label is its own cluster):
+        with fewer than ``min_clusters`` clusters CR2 with Bell-McCaffrey degrees of freedom
+        per coefficient (reliable with few clusters), else CR1 with t(G - 1). None (or a single
+        cluster): HC1, with a note.
     weights : str, optional
         WLS weights column (e.g. ``"n_tokens"``); default OLS, each document once.
-    min_clusters : int, default 10
+    min_clusters : int, default 50
+        From this many clusters on, CR1 (statsmodels) instead of CR2.
     ci : float, default 0.95
 
     Returns
     -------
     RegressionResult
-        ``.table`` (``frame_regression``), ``.models``, ``.tables()``, ``.summary()``.
+        ``.table`` (``frame_regression``), ``.models``, ``.tables()``, ``.summary()``. Each term
+        carries its degrees of freedom (``df``), what it rests on (``support``: the document
+        types its two cells share), ``extrapolated`` (they share none: the term rests on the
+        additivity of document-type effects) and ``one_cluster`` (a side of its comparison
+        comes from one cluster: confounded with that issuer); collinear control levels are
+        dropped with a note.
     """
-    import statsmodels.api as sm
-
     measures = [value] if isinstance(value, str) else list(value)
     check_columns(table, measures, "regress value")
     check_columns(table, ["country", "administration", control, weights], "regress")
@@ -215,22 +302,21 @@ def regress(
         if df.empty:
             notes_all.append(f"{measure}: no rows to fit")
             continue
-        X, reference, notes = _design(df, control if control in df.columns else None)
-        if len(df) <= X.shape[1]:
-            notes_all.append(f"{measure}: {len(df)} rows for {X.shape[1]} parameters, not fitted")
+        ctrl = control if control in df.columns else None
+        design = _design(df, ctrl)
+        if len(df) <= design.X.shape[1]:
+            notes_all.append(
+                f"{measure}: {len(df)} rows for {design.X.shape[1]} parameters, not fitted"
+            )
             continue
-        model = (
-            sm.WLS(yv, X, weights=pd.to_numeric(df[weights]).to_numpy(dtype=float))
-            if weights is not None
-            else sm.OLS(yv, X)
-        )
-        fit, cov_type, n_clusters, fit_notes = _fit(model, df, cluster, min_clusters)
-        notes += fit_notes
-        models[measure] = fit
+        est = _fit(_model(design.X, yv, df, weights), df, cluster, min_clusters, ci)
+        models[measure] = est.model
+        support = _support(df, design, ctrl, cluster)
+        coverage = cell_coverage_note(df, design.genre, ctrl)
+        notes = design.notes + est.notes + ([coverage] if coverage else [])
         rows += _coefficient_rows(
-            fit, X.columns, ci, measure=measure, n_clusters=n_clusters, cov_type=cov_type,
-            weighting=weighting_label(weights), reference=reference,
-            note="; ".join(notes) if notes else None,
+            est, list(design.X.columns), support, ci, measure=measure, n=len(df),
+            weighting=weighting_label(weights), reference=design.reference, notes=notes,
         )  # fmt: skip
     out = typed(pd.DataFrame(rows, columns=REGRESSION_COLUMNS))
     out["n_clusters"] = out["n_clusters"].astype("Int64")

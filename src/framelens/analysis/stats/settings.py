@@ -1,7 +1,8 @@
 """The statistics settings of stage 5, declared once.
 
 ``StatsSettings`` holds what every interval and test needs (replicates, permutations, the
-small-group threshold, the interval level, the resampling cluster and the seed). The public
+small-group threshold, the interval level, the resampling cluster, the minimum number of frame
+hits for a document's framing index and the seed). The public
 functions take it as ``settings=`` and/or as keyword options, so a notebook can write
 ``compare(fs, "framing_index", n_boot=500, seed=1)``; a run builds it from its
 ``CompareConfig`` with ``StatsSettings.from_config``.
@@ -27,7 +28,8 @@ class StatsSettings:
     n_perm : int, default 2000
         Monte Carlo permutations of a permutation test.
     min_n : int, default 5
-        Groups with fewer documents are flagged ``small_n`` (never dropped).
+        Groups with fewer resampling units (documents, or clusters with ``cluster``) are
+        flagged ``small_n`` (never dropped).
     ci : float, default 0.95
         Interval level.
     cluster : str, optional
@@ -35,6 +37,9 @@ class StatsSettings:
         default: documents are resampled.
     seed : int, optional
         Seed of every generator (``framelens.core.seeding.rng``); required to compute.
+    min_index_hits : int, default 3
+        Fewest frame hits (H + S) for a document's framing index to enter a document-weighted
+        group mean (``index_hits``); 1 keeps every document with a hit.
     """
 
     n_boot: int = 2000
@@ -43,6 +48,7 @@ class StatsSettings:
     ci: float = 0.95
     cluster: str | None = None
     seed: int | None = None
+    min_index_hits: int = 3
 
     @classmethod
     def from_config(cls, config: Any, seed: int) -> StatsSettings:
@@ -56,6 +62,7 @@ class StatsSettings:
             ci=config.ci,
             cluster=config.cluster,
             seed=seed,
+            min_index_hits=getattr(config, "min_index_hits", cls.min_index_hits),
         )
 
 

@@ -17,11 +17,12 @@ from framelens.core.errors import ConfigError, Errors
 
 _INT_COLUMNS = {
     "n_docs", "n_missing", "n_units", "n_issuers", "n_boot", "n_perm", "min_n", "n_a", "n_b", "n",
-    "n_mentions", "n_frame", "n_undated",
+    "n_mentions", "n_frame", "n_undated", "n_few_hits", "n_hits", "n_units_a", "n_units_b",
 }  # fmt: skip
 _FLOAT_COLUMNS = {
     "mean", "ci_low", "ci_high", "se_boot", "ci_level", "mean_a", "mean_b", "difference",
-    "p_perm", "p_holm", "coef", "se", "t", "p", "share",
+    "p_perm", "p_holm", "coef", "se", "t", "p", "share", "pooled_share", "pooled_share_ci_low",
+    "pooled_share_ci_high",
 }  # fmt: skip
 _BOOL_COLUMNS = {"comparable", "small_n"}
 

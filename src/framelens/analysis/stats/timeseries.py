@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from framelens.analysis.stats.bootstrap import boot_units, bounds_of
+from framelens.analysis.stats.index_hits import prepare_index
 from framelens.analysis.stats.periods import parse_dates
 from framelens.analysis.stats.settings import StatsSettings, resolve
 from framelens.analysis.stats.tidy import check_columns, norm_key, typed, weighting_label
@@ -21,7 +22,7 @@ from framelens.schemas import columns_of
 
 TIMESERIES_COLUMNS = columns_of("frame_timeseries")
 FREQUENCIES = ("auto", "M", "Q")
-_OPTIONS = ("seed", "n_boot", "min_n", "ci", "cluster")
+_OPTIONS = ("seed", "n_boot", "min_n", "ci", "cluster", "min_index_hits")
 
 
 def _choose_freq(dates: pd.Series, countries: pd.Series, threshold: float) -> str:
@@ -62,11 +63,44 @@ def _bin_row(
         "measure": measure, "country": country, "freq": freq, "period": str(per),
         "period_start": per.start_time.date().isoformat(),
         "period_end": per.end_time.date().isoformat(), "administrations": administrations,
-        "n_docs": u.n_docs, "mean": est.estimate, "ci_low": est.ci_low, "ci_high": est.ci_high,
+        "n_docs": u.n_docs, "n_units": len(u.S), "mean": est.estimate, "ci_low": est.ci_low, "ci_high": est.ci_high,
         "ci_level": s.ci, "ci_method": est.method, "n_boot": s.n_boot,
-        "small_n": u.n_docs < s.min_n, "min_n": s.min_n, "n_undated": n_undated,
+        "small_n": len(u.S) < s.min_n, "min_n": s.min_n, "n_undated": n_undated,
         "weighting": weighting, "resampling": u.resampling,
     }  # fmt: skip
+
+
+def _bin_rows(
+    dated: pd.DataFrame,
+    measures: list[str],
+    freq: str,
+    undated: pd.Series,
+    weights_of: dict[str, str | None],
+    labels: dict[str, str],
+    s: StatsSettings,
+) -> list[dict[str, Any]]:
+    """Rows of every measure x country x period, from each country's first to last period."""
+    arrays = UnitTable(dated, s.cluster)
+    cells = group_positions(dated, ["country", "_period"])
+    admin_arr = (
+        dated["administration"].astype(str).to_numpy()
+        if "administration" in dated.columns
+        else None
+    )
+    empty = np.array([], dtype=int)
+    rows = []
+    for measure in measures:
+        for country in sorted(dated["country"].unique(), key=group_sort_key):
+            sub = dated.loc[dated["country"] == country, "_period"]
+            for per in pd.period_range(sub.min(), sub.max(), freq=freq):
+                pos = cells.get((country, per), empty)
+                u = arrays.units(pos, measure, weights_of[measure])
+                rows.append(
+                    _bin_row(measure, country, freq, per, u,
+                             _administrations(admin_arr, pos, country),
+                             int(undated.get(country, 0)), labels[measure], s)
+                )  # fmt: skip
+    return rows
 
 
 def timeseries(
@@ -92,10 +126,10 @@ def timeseries(
         pooled over countries) is below ``sparse_threshold``; else monthly. One frequency for
         all countries, so that they share an axis.
     weights : str, optional
-        As in ``compare``.
+        As in ``compare`` (``"n_tokens"``: pooled rates and the pooled framing index).
     settings, **options
-        As in ``compare`` (seed, n_boot, min_n, ci, cluster); each bin is bootstrapped over
-        its own documents.
+        As in ``compare`` (seed, n_boot, min_n, ci, cluster, min_index_hits); each bin is
+        bootstrapped over its own documents (intervals as in ``compare``).
 
     Returns
     -------
@@ -107,6 +141,10 @@ def timeseries(
     s = resolve("timeseries", settings, options, allowed=_OPTIONS)
     measures = [value] if isinstance(value, str) else list(value)
     check_columns(table, [*measures, "country", "date", weights, s.cluster], "timeseries")
+    table, weights_of, labels, _notes = prepare_index(
+        table, measures, {m: weights for m in measures},
+        {m: weighting_label(weights) for m in measures}, s.min_index_hits,
+    )  # fmt: skip
     if freq not in FREQUENCIES:
         raise ConfigError(Errors.E026.format(what="timeseries", key="freq", value=freq,
                                              allowed=list(FREQUENCIES)))  # fmt: skip
@@ -120,31 +158,5 @@ def timeseries(
     if freq == "auto":
         freq = _choose_freq(dated["_date"], dated["country"], sparse_threshold)
     dated = dated.assign(_period=dated["_date"].dt.to_period(freq)).reset_index(drop=True)
-    arrays = UnitTable(dated, s.cluster)
-    cells = group_positions(dated, ["country", "_period"])
-    admin_arr = (
-        dated["administration"].astype(str).to_numpy()
-        if "administration" in dated.columns
-        else None
-    )
-    empty = np.array([], dtype=int)
-    rows = []
-    for measure in measures:
-        for country in sorted(dated["country"].unique(), key=group_sort_key):
-            sub = dated.loc[dated["country"] == country, "_period"]
-            for per in pd.period_range(sub.min(), sub.max(), freq=freq):
-                pos = cells.get((country, per), empty)
-                rows.append(
-                    _bin_row(
-                        measure,
-                        country,
-                        freq,
-                        per,
-                        arrays.units(pos, measure, weights),
-                        _administrations(admin_arr, pos, country),
-                        int(undated.get(country, 0)),
-                        weighting_label(weights),
-                        s,
-                    )
-                )
+    rows = _bin_rows(dated, measures, freq, undated, weights_of, labels, s)
     return typed(pd.DataFrame(rows, columns=TIMESERIES_COLUMNS))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
+from framelens.analysis.stats.cooccurrence import cooccurrence_long
 from framelens.core.domain import FRAMES
 from framelens.outputs.figures.panels import by_admin_panels
 from framelens.outputs.figures.parts import (
@@ -24,6 +25,8 @@ from framelens.outputs.figures.style import FRAME_COLORS, new_figure, no_data, s
 
 def draw_cooccurrence_by_administration(table: pd.DataFrame) -> Figure:
     """Shares of hits in sentences that also carry the other frame (``cooccurrence_by_group``)."""
+    if "measure" not in table.columns and not table.empty:  # one row per group -> long layout
+        table = cooccurrence_long(table)
     return by_admin_panels(
         table,
         [

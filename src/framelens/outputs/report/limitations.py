@@ -83,8 +83,8 @@ def _group_items(g: pd.DataFrame | None) -> list[str]:
         )
         items.append(
             f"Groups with fewer than {integer(small['min_n'].iloc[0])} documents (flagged, "
-            f"kept): {groups}. Their intervals are wide; below five documents they are "
-            "percentile intervals, which tend to be too narrow."
+            f"kept): {groups}. Their estimates rest on very few documents; read their "
+            "intervals with their interval method."
         )
     n_missing = int(pd.to_numeric(fi["n_missing"], errors="coerce").fillna(0).sum())
     n_all = int(pd.to_numeric(fi["n_docs"], errors="coerce").fillna(0).sum()) + n_missing
@@ -94,6 +94,65 @@ def _group_items(g: pd.DataFrame | None) -> list[str]:
             "(framing index undefined, left out of the index comparisons). Many are likely "
             "off-topic (tariffs, sanctions, other laws): the corpus is not filtered by topic."
         )
+    return items
+
+
+def _regression_items(r: pd.DataFrame | None, measure: str = "framing_index") -> list[str]:
+    """The regression of the framing index: model notes, extrapolated and one-issuer terms."""
+    if r is None or not len(r):
+        return []
+    sub = r[r["measure"] == measure] if (r["measure"] == measure).any() else r
+    parts = dict.fromkeys(p for n in sub["note"].dropna().astype(str) for p in n.split("; ") if p)
+    model = [p for p in parts if not p.startswith(("extrapolated", "one issuer"))]
+    items = [f"Regression: {p}." for p in model]
+    for col, what in (("extrapolated", "extrapolated beyond the document types their cells "
+                       "share (they rest on the additivity of the effects)"),
+                      ("one_cluster", "resting on a single issuer on one side (they cannot "
+                       "be told apart from it; their intervals miss the between-issuer "
+                       "variation)")):  # fmt: skip
+        if col in sub.columns and sub[col].map(as_bool).any():
+            terms = ", ".join(sub.loc[sub[col].map(as_bool), "term"].astype(str))
+            items.append(f"Regression terms {what}: {terms}.")
+    return items
+
+
+def _composition_items(comp: pd.DataFrame | None, share: float = 0.75) -> list[str]:
+    """Groups whose framing-index documents are mostly of one document type."""
+    if comp is None or comp.empty:
+        return []
+    fi = comp[(comp["measure"] == "framing_index") & comparable(comp)]
+    fi = sort_groups(fi[pd.to_numeric(fi["largest_doc_type_share"], errors="coerce") >= share])
+    if fi.empty:
+        return []
+    groups = "; ".join(f"{r['country']} {r['administration']}: {r['composition']}"
+                       for r in fi.to_dict(orient="records"))  # fmt: skip
+    return [
+        f"Groups made mostly (≥ {share:.0%}) of one document type, so that their estimates "
+        f"describe that genre and its issuer as much as the administration: {groups}. Read "
+        "their differences within common document types (the adjusted differences table)."
+    ]
+
+
+def _comparability_items(adj: pd.DataFrame | None) -> list[str]:
+    """Contrasts that are not comparable: different instruments, no common document type."""
+    if adj is None or adj.empty:
+        return []
+    fi = adj[adj["measure"] == "framing_index"]
+    items = []
+    raw = fi[(fi["estimator"] == "raw") & ~fi["comparable"].map(as_bool)]
+    if len(raw):
+        items.append(
+            f"{len(raw)} US–Mexico difference(s) of raw lexicon measures compare different "
+            "instruments (documents in English scored with the English lexicon, in Spanish with "
+            "the Spanish one, each with its own errors): they are labelled not comparable and "
+            "not read as findings; the corrected prevalence, when the run has it, is the "
+            "comparison to read."
+        )
+    std = fi[(fi["estimator"] == "standardised") & (fi["comparison"] == "administration")]
+    none = std[std["reason"].astype(str).str.startswith("not comparable: no common")]
+    if len(none):
+        pairs = ", ".join(f"{r['country']} {r['contrast']}" for r in none.to_dict(orient="records"))
+        items.append(f"No common document type, so no within-genre comparison: {pairs}.")
     return items
 
 
@@ -111,11 +170,9 @@ def limitations(tables: dict[str, pd.DataFrame | None], corpus: dict, run: dict)
             f"{corpus['n_quarantined']} files could not be read (quarantined, listed above) and "
             "are not in any measurement."
         )
-    r = tables.get("frame_regression")
-    if r is not None and len(r):
-        items += [
-            f"Regression: {n}." for n in sorted({n for n in r["note"].dropna().astype(str) if n})
-        ]
+    items += _composition_items(tables.get("frame_composition"))
+    items += _comparability_items(tables.get("frame_differences_adjusted"))
+    items += _regression_items(tables.get("frame_regression"))
     if tables.get("topic_prevalence") is None:
         items.append("No topic model in this run: topic prevalence is not reported.")
     for stage, err in sorted((run.get("stage_errors") or {}).items()):

@@ -11,6 +11,12 @@ from framelens.core.domain import FRAMES, sort_groups
 from framelens.core.formatting import ci_text, integer, num, pct, pval
 from framelens.outputs.columns import as_bool, comparable, current_names
 from framelens.outputs.figures.cooccurrence import top_actors
+from framelens.outputs.report.adjusted import (
+    adjusted_table,
+    composition_lookup,
+    cooccurrence_table,
+    not_comparable,
+)
 from framelens.outputs.report.blocks import html_table
 
 RATES = ("rate_humanitarian", "rate_security", "rate_cooperation")
@@ -20,20 +26,31 @@ def results_section(tables: dict[str, pd.DataFrame | None]) -> dict[str, Any]:
     """Every results table whose source table is in the run (keys absent otherwise)."""
     results: dict[str, Any] = {}
     g = tables["frame_by_group"]
+    comp = tables.get("frame_composition")
     if g is not None:
-        results["framing"] = group_table(g, "framing_index")
+        results["framing"] = group_table(
+            g, "framing_index", composition=composition_lookup(comp, "framing_index")
+        )
         results["rates"] = {m: group_table(g, m) for m in RATES if (g["measure"] == m).any()}
         results["weighting"] = ", ".join(sorted(set(g["weighting"].astype(str))))
     d = tables["frame_differences"]
+    adj = tables.get("frame_differences_adjusted")
     if d is not None:
-        results["differences"] = difference_table(d, "framing_index")
+        results["differences"] = difference_table(
+            d, "framing_index", not_comparable(adj, "framing_index")
+        )
+    if adj is not None and len(adj):
+        results["adjusted"] = adjusted_table(adj, "framing_index")
     r = tables["frame_regression"]
     if r is not None:
         results["regression"] = regression_table(r, "framing_index")
     c = tables["cooccurrence_by_group"]
-    if c is not None:
+    if c is not None and "measure" in c.columns:  # tables of earlier runs: one row per measure
         results["cooccurrence"] = group_table(c, "hum_in_sec_share", percent=True)
         results["cooccurrence_reverse"] = group_table(c, "sec_in_hum_share", percent=True)
+    elif c is not None:
+        results["cooccurrence"] = cooccurrence_table(c, "hum_in_sec")
+        results["cooccurrence_reverse"] = cooccurrence_table(c, "sec_in_hum")
     a = tables["actors_by_group"]
     if a is not None and len(a):
         results["actors"] = actors_table(a)
@@ -43,8 +60,15 @@ def results_section(tables: dict[str, pd.DataFrame | None]) -> dict[str, Any]:
     return results
 
 
-def group_table(df: pd.DataFrame, measure: str, percent: bool = False, digits: int = 3) -> dict:
-    """Estimates of ``measure`` per country x administration, with intervals and flags."""
+def group_table(
+    df: pd.DataFrame,
+    measure: str,
+    percent: bool = False,
+    digits: int = 3,
+    composition: dict[tuple[str, str], str] | None = None,
+) -> dict:
+    """Estimates of ``measure`` per country x administration, with intervals and flags (and
+    the composition of each group's documents when ``composition`` is given)."""
     sub = sort_groups(current_names(df[df["measure"] == measure]))
     rows, classes = [], []
     for r in sub.to_dict(orient="records"):
@@ -54,22 +78,34 @@ def group_table(df: pd.DataFrame, measure: str, percent: bool = False, digits: i
         if as_bool(r.get("small_n")):
             flags.append(f"n < {integer(r.get('min_n'))}")
         est = pct(r["mean"]) if percent else num(r["mean"], digits)
-        rows.append([str(r["country"]), str(r["administration"]), integer(r["n_docs"]),
-                     integer(r.get("n_missing")), est,
-                     ci_text(r["ci_low"], r["ci_high"], digits, percent),
-                     str(r.get("ci_method", "")), ", ".join(flags)])  # fmt: skip
+        row = [str(r["country"]), str(r["administration"]), integer(r["n_docs"]),
+               integer(r.get("n_missing")), est, ci_text(r["ci_low"], r["ci_high"], digits, percent),
+               str(r.get("ci_method", "")), ", ".join(flags)]  # fmt: skip
+        if composition is not None:
+            row.insert(7, composition.get((str(r["country"]), str(r["administration"])), "n/a"))
+        rows.append(row)
         classes.append("flag" if flags else "")
     columns = ["Country", "Administration", "n", "Missing", "Estimate", "Interval",
                "Interval method", "Flags"]  # fmt: skip
+    if composition is not None:
+        columns.insert(7, "Composition (documents by type and issuer)")
     return html_table(columns, rows, classes)
 
 
-def difference_table(df: pd.DataFrame, measure: str) -> dict:
-    """Differences of ``measure`` (b − a) with intervals, permutation and Holm p-values."""
+def difference_table(
+    df: pd.DataFrame, measure: str, not_comparable: dict[tuple, str] | None = None
+) -> dict:
+    """Differences of ``measure`` (b − a) with intervals, permutation and Holm p-values; rows
+    in ``not_comparable`` ((comparison, country, group_a, group_b) -> reason) are flagged."""
     sub = df[df["measure"] == measure]
     rows, classes = [], []
     for r in sub.to_dict(orient="records"):
         flags = []
+        reason = (not_comparable or {}).get(
+            (r["comparison"], r["country"], r["group_a"], r["group_b"])
+        )
+        if reason:
+            flags.append(reason)
         if as_bool(r.get("small_n")):
             flags.append("small n")
         if isinstance(r.get("note"), str) and r["note"]:
@@ -79,30 +115,38 @@ def difference_table(df: pd.DataFrame, measure: str) -> dict:
                      f"{integer(r['n_a'])} / {integer(r['n_b'])}", num(r["difference"]),
                      ci_text(r["ci_low"], r["ci_high"]), pval(r["p_perm"]), pval(r["p_holm"]),
                      "; ".join(flags)])  # fmt: skip
-        classes.append("flag" if as_bool(r.get("small_n")) else "")
+        classes.append("flag" if as_bool(r.get("small_n")) or reason else "")
     columns = ["Comparison", "Within", "Contrast (b − a)", "n a / n b", "Difference",
                "Interval", "p (perm.)", "p (Holm)", "Notes"]  # fmt: skip
     return html_table(columns, rows, classes)
 
 
 def regression_table(df: pd.DataFrame, measure: str) -> dict | None:
-    """Coefficients of the regression of ``measure``, with the model's n, clusters and notes."""
+    """Coefficients of the regression of ``measure`` with intervals on t(df), what each term
+    rests on (extrapolated terms flagged), and the model's n, clusters and notes."""
     sub = df[df["measure"] == measure]
     if sub.empty:
         return None
-    rows = [
-        [str(r["term"]), num(r["coef"]), num(r["se"]), num(r["t"], 2), pval(r["p"]),
-         ci_text(r["ci_low"], r["ci_high"])]
-        for r in sub.to_dict(orient="records")
-    ]  # fmt: skip
+    rows, classes = [], []
+    for r in sub.to_dict(orient="records"):
+        extrapolated = as_bool(r.get("extrapolated"))
+        single = as_bool(r.get("one_cluster"))
+        flags = (["extrapolated"] if extrapolated else []) + (["one issuer"] if single else [])
+        rests = "; ".join([*flags, str(r.get("support") or "")])
+        rows.append([str(r["term"]), num(r["coef"]), num(r["se"]), num(r.get("df"), 1),
+                     ci_text(r["ci_low"], r["ci_high"]), pval(r["p"]), rests])  # fmt: skip
+        classes.append("flag" if flags else "")
     first = sub.iloc[0]
-    t = html_table(["Term", "Coefficient", "SE", "t", "p", "Interval"], rows)
+    t = html_table(["Term", "Coefficient", "SE", "df", "Interval", "p", "Rests on"], rows, classes)
+    notes = list(dict.fromkeys(
+        part for n in sub["note"] if isinstance(n, str) for part in n.split("; ") if part
+    ))  # fmt: skip
     t["meta"] = {
         "n": integer(first["n"]),
         "n_clusters": integer(first.get("n_clusters")),
         "cov_type": str(first["cov_type"]),
         "reference": str(first["reference"]),
-        "note": first["note"] if isinstance(first.get("note"), str) else None,
+        "note": "; ".join(notes) if notes else None,
         "weighting": str(first.get("weighting", "")),
     }
     return t
