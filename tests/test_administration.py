@@ -39,8 +39,16 @@ def test_administration_design_table(country, date, expected):
     assert administration_for(country, date) == expected
 
 
-@pytest.mark.parametrize("country,date", [("US", None), ("US", ""), (None, "2020-01-01"),
-                                          ("CA", "2020-01-01"), ("MX", "not a date"),
-                                          ("US", float("nan"))])
+@pytest.mark.parametrize(
+    "country,date",
+    [
+        ("US", None),
+        ("US", ""),
+        (None, "2020-01-01"),
+        ("CA", "2020-01-01"),
+        ("MX", "not a date"),
+        ("US", float("nan")),
+    ],
+)
 def test_administration_unknown_when_undeterminable(country, date):
     assert administration_for(country, date) == UNKNOWN

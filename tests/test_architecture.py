@@ -27,7 +27,9 @@ def _modules() -> list[Path]:
 
 
 def test_architecture_import_contracts_hold():
-    code = "from importlinter.cli import lint_imports; raise SystemExit(lint_imports(no_cache=True))"
+    code = (
+        "from importlinter.cli import lint_imports; raise SystemExit(lint_imports(no_cache=True))"
+    )
     proc = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300
     )
@@ -87,9 +89,7 @@ def test_architecture_no_import_cycle():
     # edges between modules where the importer is not an ancestor package of the imported one.
     graph: dict[str, set[str]] = {}
     for m in g.modules:
-        targets = {
-            t for t in g.find_modules_directly_imported_by(m) if not t.startswith(m + ".")
-        }
+        targets = {t for t in g.find_modules_directly_imported_by(m) if not t.startswith(m + ".")}
         graph[m] = {t for t in targets if not m.startswith(t + ".")}
     cycles = _strongly_connected(graph)
     assert not cycles, f"import cycles: {cycles}"

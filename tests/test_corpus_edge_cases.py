@@ -15,10 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from _hostile import SCANNED  # noqa: E402 (tests import helpers by rootdir)
 from framelens.core.config import ExtractConfig
 from framelens.core.errors import Errors
-
-from _hostile import SCANNED  # noqa: E402 (tests import helpers by rootdir)
 from framelens.corpus import extract, extract_html, extract_pdf, extract_text, quarantine_table
 
 SENTENCES = [

@@ -122,7 +122,9 @@ def _readme_counts(readme: Path) -> dict[tuple[str, str, str], int]:
     return counts
 
 
-def test_corpus_shared_administration_counts_match_readme(shared_docs, shared_corpus, manifest_table):
+def test_corpus_shared_administration_counts_match_readme(
+    shared_docs, shared_corpus, manifest_table
+):
     expected = _readme_counts(shared_corpus / "README.md")
     assert sum(expected.values()) == len(manifest_table)
     got = shared_docs.groupby(["country", "administration", "format"]).size().to_dict()

@@ -94,6 +94,39 @@ def test_figures_write_figures_reads_the_run_tables(tmp_path):
     # without topic tables, the other six figures are written
     bare = make_output_dir(tmp_path / "bare", with_topics=False)
     written = F.write_figures(bare, dpi=30)
-    assert sorted(written) == sorted(set(F.FIGURES) - {"topic_prevalence"})
+    # frame_prevalence needs a design sample's run: its table is not in this folder either
+    assert sorted(written) == sorted(set(F.FIGURES) - {"topic_prevalence", "frame_prevalence"})
     assert all((bare / "figures" / f"{n}.pdf").exists() for n in written)
     assert all((bare / "figures" / f"{n}.png").exists() for n in written)
+
+
+def _prevalence_rows() -> pd.DataFrame:
+    rows = []
+    for country, admin, n_coded in (
+        ("US", "Biden", 135),
+        ("MX", "Sheinbaum", 12),
+        ("US", "Obama", 0),
+    ):
+        for frame, naive, corrected in (("humanitarian", 0.10, 0.04), ("security", 0.05, 0.09)):
+            rows.append({
+                "country": country, "administration": admin, "subset": "all", "frame": frame,
+                "naive": naive, "naive_ci_low": naive - 0.02, "naive_ci_high": naive + 0.02,
+                "corrected": corrected if n_coded else float("nan"),
+                "corrected_ci_low": corrected - 0.03 if n_coded else float("nan"),
+                "corrected_ci_high": corrected + 0.05 if n_coded else float("nan"),
+                "unstable": n_coded < 30, "ci_level": 0.95,
+            })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_figures_frame_prevalence_naive_and_corrected(tmp_path):
+    table = _prevalence_rows()
+    paths = F.plot_frame_prevalence(table, tmp_path / "prev", dpi=30)
+    assert paths["pdf"].stat().st_size > 0 and _png_size(paths["png"])[0] > 0
+    fig = F.draw_frame_prevalence(table)
+    assert [ax.get_title() for ax in fig.axes] == ["Humanitarian", "Security"]
+    # groups in the project's order, one tick each
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["US · Obama", "US · Biden", "MX · Sheinbaum"]
+    empty = F.draw_frame_prevalence(table.iloc[0:0])
+    assert "No data" in empty.axes[0].texts[0].get_text()

@@ -17,7 +17,7 @@ import sys
 
 from rich.markup import escape
 
-from framelens.cli import collect, gold, run, topics  # noqa: F401 - registers the commands
+from framelens.cli import collect, compare, gold, lexicon, run, topics  # noqa: F401 - registers the commands
 from framelens.cli.common import app, console
 from framelens.core.errors import FramelensError
 

@@ -150,24 +150,10 @@ def validate_lexicon_cmd(
 
 
 def _validate(cfg: RunConfig, gold_path: Path) -> tuple[dict, str]:
-    from framelens.analysis import load_lexicon, validate_lexicon
-    from framelens.analysis.framing.classifier_validation import evaluate_instruments
-    from framelens.pipeline.measurement import resolve_design_sample
+    from framelens.pipeline.measurement import resolve_design_sample, validate_instruments
 
-    lexicon = load_lexicon(cfg.lexicon.version)
-    val = validate_lexicon(
-        gold_path, lexicon, config=cfg.lexicon, seed=cfg.seed, n_boot=cfg.lexicon.n_boot
-    )
-    comp = evaluate_instruments(
-        gold_path,
-        lexicon,
-        design=resolve_design_sample(cfg, gold_path),
-        config=cfg.lexicon,
-        preprocess_config=cfg.preprocess,
-        seed=cfg.seed,
-        n_boot=cfg.lexicon.n_boot,
-    )
-    return {**val.tables(), **comp.tables()}, val.summary() + "\n" + comp.summary()
+    tables, comp = validate_instruments(cfg, gold_path, resolve_design_sample(cfg, gold_path))
+    return tables, comp.summary()
 
 
 @app.command()

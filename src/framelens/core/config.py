@@ -167,6 +167,9 @@ class CompareConfig:
     weighting: str = "document"  # or "tokens"
     ci: float = 0.95
     time_freq: str = "auto"  # "M", "Q" or "auto" (quarterly where sparse)
+    # fewest frame hits (H + S) for a document's framing index in a document-weighted mean:
+    # with 1 hit the index is exactly -1 or +1, with 3 one frame has a majority (docs/statistics.md)
+    min_index_hits: int = 3
     #: equivalence margins of the verdicts (TOST, docs/statistics.md): a difference whose
     #: interval lies within (-m, m) is "equivalent"; framing-index units, and shares of
     #: sentences for the corrected prevalence
@@ -318,17 +321,31 @@ class RunConfig:
         if e.executor not in ("local", "dask"):
             raise ConfigError(Errors.E012.format(value=e.executor))
         if self.lexicon.instrument not in ("auto", "lexicon", "classifier"):
-            bad("lexicon.instrument", self.lexicon.instrument, "use 'auto', 'lexicon' or 'classifier'")
+            bad(
+                "lexicon.instrument",
+                self.lexicon.instrument,
+                "use 'auto', 'lexicon' or 'classifier'",
+            )
         p = self.prevalence
         if p.coded_resampling not in ("bayes", "raowu"):
             bad("prevalence.coded_resampling", p.coded_resampling, "use 'bayes' or 'raowu'")
         if p.min_coded < 1 or p.n_boot < 100 or p.pseudo_count < 0:
-            bad("prevalence", (p.min_coded, p.n_boot, p.pseudo_count),
-                "min_coded >= 1, n_boot >= 100, pseudo_count >= 0")
+            bad(
+                "prevalence",
+                (p.min_coded, p.n_boot, p.pseudo_count),
+                "min_coded >= 1, n_boot >= 100, pseudo_count >= 0",
+            )
         v = self.versions
-        if not 0 < v.threshold <= 1 or v.shingle < 1 or v.keep not in ("latest", "earliest", "longest"):
-            bad("versions", (v.threshold, v.shingle, v.keep),
-                "threshold in (0, 1], shingle >= 1, keep latest|earliest|longest")
+        if (
+            not 0 < v.threshold <= 1
+            or v.shingle < 1
+            or v.keep not in ("latest", "earliest", "longest")
+        ):
+            bad(
+                "versions",
+                (v.threshold, v.shingle, v.keep),
+                "threshold in (0, 1], shingle >= 1, keep latest|earliest|longest",
+            )
         if self.lexicon.negation_window < 0:
             bad("lexicon.negation_window", self.lexicon.negation_window, "must be >= 0")
         t = self.topics
@@ -349,10 +366,14 @@ class RunConfig:
             bad("compare.n_boot/n_perm", (c.n_boot, c.n_perm), "use at least 100 replicates")
         if c.time_freq not in ("auto", "M", "Q"):
             bad("compare.time_freq", c.time_freq, "use 'auto', 'M' or 'Q'")
+        if not isinstance(c.min_index_hits, int) or c.min_index_hits < 1:
+            bad("compare.min_index_hits", c.min_index_hits, "must be an integer >= 1")
         if not (0 < c.equivalence_margin <= 2 and 0 < c.equivalence_margin_prevalence <= 1):
-            bad("compare.equivalence_margin/_prevalence",
+            bad(
+                "compare.equivalence_margin/_prevalence",
                 (c.equivalence_margin, c.equivalence_margin_prevalence),
-                "margins must be positive (at most 2 for the index, 1 for shares)")
+                "margins must be positive (at most 2 for the index, 1 for shares)",
+            )
         return self
 
     def n_workers(self) -> int:
@@ -370,7 +391,9 @@ def _merge(obj: Any, data: dict[str, Any], source: str, section: str) -> None:
         if dataclasses.is_dataclass(current):
             if not isinstance(value, dict):
                 raise ConfigError(
-                    Errors.E003.format(key=f"{section}.{key}", value=value, reason="expected a mapping")
+                    Errors.E003.format(
+                        key=f"{section}.{key}", value=value, reason="expected a mapping"
+                    )
                 )
             _merge(current, value, source, key)
         else:

@@ -119,7 +119,9 @@ def group_sort_key(country: str, administration: str | None = None) -> tuple:
     return key
 
 
-def sort_groups(df: pd.DataFrame, country: str = "country", administration: str = "administration") -> pd.DataFrame:
+def sort_groups(
+    df: pd.DataFrame, country: str = "country", administration: str = "administration"
+) -> pd.DataFrame:
     """Rows of ``df`` in group order (stable: ties keep their order). ``df`` is not modified."""
     if df.empty or country not in df.columns:
         return df

@@ -104,10 +104,12 @@ class Errors(metaclass=_WithCodes):
     E048 = "Adjudication sheet {path} holds {n} units that are not in the sample (e.g. {ex}). Use the adjudication.csv that `framelens gold agree` wrote for these two coding sheets."
     E049 = "No sentences to sample in the run {path}: {reason}. Run `framelens run --out {path}` on a corpus with dated English or Spanish documents first."
     E050 = "The stratum sizes (--sizes) do not match the run's strata: {problem}. Strata of this run: {known}. List each once with n >= 1 (columns stratum, n)."
-    E051 = (
-        "{role} {path} could not be read: {reason}. Save it as CSV (UTF-8) from the spreadsheet."
-    )
+    E051 = "{role} {path} could not be read: {reason}. Save it as CSV (UTF-8) from the spreadsheet."
     E052 = "No sample sheet for the merge (looked for {name} in {places}). Pass the sample.csv written by `framelens gold sample` with --sample FILE."
+
+    # framelens compare on a user's table (framelens.pipeline.compare)
+    E060 = "Input table {path} could not be read: {reason}. Pass a CSV or Parquet file with a header row and one row per document (--input FILE)."
+    E061 = "{what}: column {column!r} holds {n} value(s) that are not numbers, e.g. {examples} (rows {rows}; the header is row 1). Write numbers (leave a missing value empty) or pass another --value column."
 
     # per-file extraction reasons (one line each, recorded in the documents table)
     W101 = "file not found"

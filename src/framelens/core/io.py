@@ -162,3 +162,20 @@ def read_optional_table(
         logging.getLogger("framelens").warning("table %s could not be read: %s", name, exc)
         return None
     return df.drop(columns=[c for c in drop if c in df.columns])
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists on this machine (this process counts as alive).
+
+    Used by the folder locks of a run and of ``framelens collect``: a lock whose process is
+    gone is taken over.
+    """
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

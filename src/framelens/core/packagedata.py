@@ -68,9 +68,7 @@ def resolve_version(kind: str, version: str = "latest", required: str | None = N
         return versions[-1]
     if version not in versions:
         raise ConfigError(
-            Errors.E009.format(
-                kind=kind, version=version, available=", ".join(versions) or "none"
-            )
+            Errors.E009.format(kind=kind, version=version, available=", ".join(versions) or "none")
         )
     return version
 

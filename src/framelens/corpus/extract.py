@@ -21,9 +21,10 @@ import pandas as pd
 
 from framelens.core.config import ExtractConfig, VersionsConfig
 from framelens.core.errors import ConfigError, Errors
+from framelens.core.progress import ProgressBar
 from framelens.corpus.cache import ExtractCache
 from framelens.corpus.manifest import CorpusPlan, plan_corpus
-from framelens.corpus.reading import FileTasks, ProgressBar, file_tasks, read_files
+from framelens.corpus.reading import FileTasks, file_tasks, read_files
 from framelens.corpus.table import documents_frame
 
 log = logging.getLogger(__name__)
@@ -137,7 +138,6 @@ def extract(
     >>> docs.groupby(["country", "administration"]).size()  # doctest: +SKIP
     """
     cfg = config or ExtractConfig()
-    vcfg = versions or VersionsConfig()
     _check_engine(cfg)
     t0 = time.perf_counter()
     plan = plan_corpus(source, manifest, use_manifest=cfg.use_manifest)
@@ -147,7 +147,7 @@ def extract(
     work = file_tasks(plan.items, cfg, cache)
     t_plan = time.perf_counter()
 
-    bar = ProgressBar(len(plan.items), progress)
+    bar = ProgressBar(len(plan.items), progress, label="extract").start()
     bar.advance(len(plan.items) - len(work.tasks))
     records = dict(work.cached)
     records.update(read_files(work.tasks, cfg, cache, bar))
@@ -161,14 +161,16 @@ def extract(
         notes=notes,
         timing=_timing(plan, work, cache, t0, t_plan, t_read),
     )
-    if vcfg.enabled:
-        docs = _with_versions(docs, vcfg)
+    docs = _with_versions(docs, versions or VersionsConfig())
     _log_done(docs)
     return docs
 
 
 def _with_versions(docs: pd.DataFrame, vcfg: VersionsConfig) -> pd.DataFrame:
-    """``docs`` with its near-duplicate version groups (validated again)."""
+    """``docs`` with its near-duplicate version groups (validated again); unchanged, every
+    document alone in its group, when ``vcfg.enabled`` is off."""
+    if not vcfg.enabled:
+        return docs
     from framelens.corpus.versions import attach_versions, find_versions
     from framelens.schemas import validate
 

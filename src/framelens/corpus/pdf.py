@@ -338,6 +338,32 @@ def pages_to_text(pages: list[str], margins: list[str] | None = None) -> tuple[s
     return tidy_lines(clean_text(text)), head, [clean_text(r) for r in running]
 
 
+#: PDF metadata keys kept, and their names in ``Extracted.meta``.
+_META_KEYS = (
+    ("Title", "pdf_title"),
+    ("Author", "pdf_author"),
+    ("Subject", "pdf_subject"),
+    ("Creator", "pdf_creator"),
+    ("Producer", "pdf_producer"),
+    ("CreationDate", "pdf_created"),
+    ("ModDate", "pdf_modified"),
+)
+
+
+def _metadata(metadata: dict[str, Any], running: list[str]) -> dict[str, str]:
+    """The PDF's metadata worth keeping (cleaned, capped) and its running header."""
+    meta = {}
+    if running:
+        meta["running_header"] = "\n".join(running[:8])[:600]
+    for src_key, key in _META_KEYS:
+        value = metadata.get(src_key)
+        if isinstance(value, bytes):
+            value = value.decode("latin-1", "ignore")
+        if value and isinstance(value, str) and value.strip():
+            meta[key] = clean_text(value.strip())[:300]
+    return meta
+
+
 def extract_pdf(
     source: bytes | str | Any,
     *,
@@ -391,23 +417,7 @@ def extract_pdf(
         extractor += f" + {scanned.engine}"
     margins = metadata.pop("_margins", None)
     text, head, running = pages_to_text(scanned.texts, margins)
-    meta = {}
-    if running:
-        meta["running_header"] = "\n".join(running[:8])[:600]
-    for src_key, key in (
-        ("Title", "pdf_title"),
-        ("Author", "pdf_author"),
-        ("Subject", "pdf_subject"),
-        ("Creator", "pdf_creator"),
-        ("Producer", "pdf_producer"),
-        ("CreationDate", "pdf_created"),
-        ("ModDate", "pdf_modified"),
-    ):
-        value = metadata.get(src_key)
-        if isinstance(value, bytes):
-            value = value.decode("latin-1", "ignore")
-        if value and isinstance(value, str) and value.strip():
-            meta[key] = clean_text(value.strip())[:300]
+    meta = _metadata(metadata, running)
     dates = {}
     created = parse_date(meta.get("pdf_created"))
     if created:

@@ -18,6 +18,7 @@ from typing import Any
 
 from framelens.core.config import ExtractConfig
 from framelens.core.errors import Errors
+from framelens.core.progress import ProgressBar
 from framelens.corpus.cache import ExtractCache
 from framelens.corpus.manifest import Item
 
@@ -149,46 +150,6 @@ def _run_dask(tasks: list[Task], cfg: ExtractConfig, advance) -> dict[int, dict]
     from framelens.corpus.executors.dask_cluster import run_extract_tasks
 
     return run_extract_tasks(tasks, cfg, advance, _failure(cfg))
-
-
-class ProgressBar:
-    """A rich progress bar on stderr (or nothing), refreshed by hand (no thread: the local
-    pool forks its workers from this process)."""
-
-    def __init__(self, total: int, enabled: bool):
-        self.bar = None
-        if enabled and total:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
-
-            self.bar = Progress(
-                TextColumn("[bold]extract[/]"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                TimeRemainingColumn(),
-                console=Console(stderr=True),
-                transient=False,
-                auto_refresh=False,
-            )
-            self.task = self.bar.add_task("extract", total=total)
-            self.bar.start()
-
-    def advance(self, n: int = 1) -> None:
-        if self.bar is not None:
-            self.bar.advance(self.task, n)
-            self.bar.refresh()
-
-    def stop(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 def read_files(

@@ -103,12 +103,54 @@ def _docs() -> list[DemoDoc]:
     # Administration-level mixes so that the demo shows differences to measure.
     spec = [
         # country, language, administration dates, issuer, doc_type, mix
-        ("US", "en", ["2017-06-12", "2018-07-02", "2019-05-30", "2020-09-14"], "DHS", "press_release", (0.2, 0.6, 0.05, 0.15)),
-        ("US", "en", ["2021-03-02", "2022-06-10", "2023-05-11", "2024-06-04"], "White House", "fact_sheet", (0.45, 0.3, 0.15, 0.1)),
-        ("US", "en", ["2025-01-28", "2025-04-03", "2025-09-18", "2026-03-05"], "White House", "statement", (0.1, 0.72, 0.05, 0.13)),
-        ("MX", "es", ["2013-05-20", "2015-03-11", "2016-10-04", "2018-06-19"], "SEGOB", "comunicado", (0.45, 0.3, 0.1, 0.15)),
-        ("MX", "es", ["2019-06-10", "2020-11-03", "2022-06-29", "2023-10-05"], "Presidencia", "version_estenografica", (0.3, 0.45, 0.15, 0.1)),
-        ("MX", "es", ["2024-10-14", "2025-02-04", "2025-07-18", "2026-01-30"], "Presidencia", "version_estenografica", (0.35, 0.4, 0.15, 0.1)),
+        (
+            "US",
+            "en",
+            ["2017-06-12", "2018-07-02", "2019-05-30", "2020-09-14"],
+            "DHS",
+            "press_release",
+            (0.2, 0.6, 0.05, 0.15),
+        ),
+        (
+            "US",
+            "en",
+            ["2021-03-02", "2022-06-10", "2023-05-11", "2024-06-04"],
+            "White House",
+            "fact_sheet",
+            (0.45, 0.3, 0.15, 0.1),
+        ),
+        (
+            "US",
+            "en",
+            ["2025-01-28", "2025-04-03", "2025-09-18", "2026-03-05"],
+            "White House",
+            "statement",
+            (0.1, 0.72, 0.05, 0.13),
+        ),
+        (
+            "MX",
+            "es",
+            ["2013-05-20", "2015-03-11", "2016-10-04", "2018-06-19"],
+            "SEGOB",
+            "comunicado",
+            (0.45, 0.3, 0.1, 0.15),
+        ),
+        (
+            "MX",
+            "es",
+            ["2019-06-10", "2020-11-03", "2022-06-29", "2023-10-05"],
+            "Presidencia",
+            "version_estenografica",
+            (0.3, 0.45, 0.15, 0.1),
+        ),
+        (
+            "MX",
+            "es",
+            ["2024-10-14", "2025-02-04", "2025-07-18", "2026-01-30"],
+            "Presidencia",
+            "version_estenografica",
+            (0.35, 0.4, 0.15, 0.1),
+        ),
     ]
     out = []
     for country, lang, dates, issuer, doc_type, mix in spec:
@@ -143,8 +185,20 @@ def _date_line(doc: DemoDoc) -> str:
     d = dt.date.fromisoformat(doc.date)
     if doc.language == "en":
         return d.strftime("%B ") + str(d.day) + d.strftime(", %Y")
-    months = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-              "septiembre", "octubre", "noviembre", "diciembre"]
+    months = [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ]
     return f"{d.day} de {months[d.month - 1]} de {d.year}"
 
 
@@ -210,9 +264,21 @@ def _html_bytes(doc: DemoDoc, sentences: list[str]) -> bytes:
     return page.encode("utf-8")
 
 
-_FIXED_DATE = __import__("datetime").datetime(2026, 1, 1, tzinfo=__import__("datetime").timezone.utc)
+_FIXED_DATE = __import__("datetime").datetime(
+    2026, 1, 1, tzinfo=__import__("datetime").timezone.utc
+)
 
-MANIFEST_COLUMNS = ["doc_id", "file", "country", "language", "date", "issuer", "doc_type", "title", "format"]
+MANIFEST_COLUMNS = [
+    "doc_id",
+    "file",
+    "country",
+    "language",
+    "date",
+    "issuer",
+    "doc_type",
+    "title",
+    "format",
+]
 
 
 def write_demo_corpus(folder: str | Path) -> Path:
@@ -245,8 +311,19 @@ def write_demo_corpus(folder: str | Path) -> Path:
         name = f"{doc.doc_id}.{doc.fmt}"
         data = _pdf_bytes(doc, sentences) if doc.fmt == "pdf" else _html_bytes(doc, sentences)
         atomic_write_bytes(folder / name, data)
-        rows.append([doc.doc_id, name, doc.country, doc.language, doc.date, doc.issuer,
-                     doc.doc_type, doc.title, doc.fmt])
+        rows.append(
+            [
+                doc.doc_id,
+                name,
+                doc.country,
+                doc.language,
+                doc.date,
+                doc.issuer,
+                doc.doc_type,
+                doc.title,
+                doc.fmt,
+            ]
+        )
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(MANIFEST_COLUMNS)

@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from framelens.core.errors import Errors, LockedError
+from framelens.core.io import pid_alive
 
 log = logging.getLogger("framelens")
 
@@ -148,7 +149,7 @@ def output_lock(out_dir: str | os.PathLike):
                 info = {}
             pid = int(info.get("pid", 0) or 0)
             same_host = info.get("host", socket.gethostname()) == socket.gethostname()
-            if pid and same_host and _pid_alive(pid):
+            if pid and same_host and pid_alive(pid):
                 raise LockedError(
                     Errors.E008.format(path=out, pid=pid, started=info.get("started"), lock=lock)
                 ) from None
@@ -167,15 +168,3 @@ def output_lock(out_dir: str | os.PathLike):
             lock.unlink()
         except FileNotFoundError:
             pass
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -102,14 +102,10 @@ def read_sheet(path: str | os.PathLike, role: str = "Coding sheet") -> pd.DataFr
     """
     p = Path(path)
     if not p.is_file():
-        raise ConfigError(
-            Errors.E051.format(role=role, path=p, reason="no such file")
-        )
+        raise ConfigError(Errors.E051.format(role=role, path=p, reason="no such file"))
     if p.suffix.lower() in (".xlsx", ".xls", ".ods", ".numbers"):
         raise ConfigError(
-            Errors.E051.format(
-                role=role, path=p, reason=f"a {p.suffix} workbook, not CSV"
-            )
+            Errors.E051.format(role=role, path=p, reason=f"a {p.suffix} workbook, not CSV")
         )
     raw = p.read_bytes()
     try:
@@ -122,9 +118,7 @@ def read_sheet(path: str | os.PathLike, role: str = "Coding sheet") -> pd.DataFr
         df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as exc:
         reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-        raise ConfigError(
-            Errors.E051.format(role=role, path=p, reason=reason)
-        ) from None
+        raise ConfigError(Errors.E051.format(role=role, path=p, reason=reason)) from None
     df.columns = [str(c).strip() for c in df.columns]
     return df
 
@@ -189,9 +183,7 @@ def check_sheet(
     if len(dup):
         unit = dup["unit_id"].iloc[0]
         rows = ", ".join(str(r) for r in dup.loc[dup["unit_id"] == unit, "row"])
-        raise ConfigError(
-            Errors.E041.format(role=role, path=path, unit=unit, rows=rows)
-        )
+        raise ConfigError(Errors.E041.format(role=role, path=path, unit=unit, rows=rows))
     for label in LABELS:
         out[label] = _codes(out, label, path, role, require_codes)
     out["note"] = out["note"].map(cell_text) if "note" in out.columns else ""
@@ -279,9 +271,7 @@ def find_codebook(codebook: str | os.PathLike | None = None) -> Path | None:
     if codebook is not None:
         p = Path(codebook)
         if not p.is_file():
-            raise ConfigError(
-                Errors.E051.format(role="Codebook", path=p, reason="no such file")
-            )
+            raise ConfigError(Errors.E051.format(role="Codebook", path=p, reason="no such file"))
         return p
     for cand in DEFAULT_GOLD_CANDIDATES:
         p = cand.parent / CODEBOOK_NAME
@@ -433,9 +423,7 @@ def find_sample(sample: str | os.PathLike | None, *beside: str | os.PathLike | N
         if (folder / "sample.csv").is_file():
             return folder / "sample.csv"
     raise ConfigError(
-        Errors.E052.format(
-            name="sample.csv", places=", ".join(str(f) for f in folders) or "-"
-        )
+        Errors.E052.format(name="sample.csv", places=", ".join(str(f) for f in folders) or "-")
     )
 
 

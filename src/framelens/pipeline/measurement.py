@@ -49,6 +49,39 @@ def _file_record(path: Path) -> dict[str, str]:
     return {"path": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
 
 
+def validate_instruments(
+    config: RunConfig, gold: Path, design: Path | None
+) -> tuple[dict[str, pd.DataFrame], Any]:
+    """Validate the lexicon and the lexicon-seeded classifier against the gold sentences.
+
+    Returns the tables (``lexicon_validation`` with both instruments' rows, ``lexicon_confusion``,
+    ``lexicon_misclassified``, ``instrument_validation``, ``instrument_choice``,
+    ``instrument_selection``) and the ``InstrumentComparison`` (its fitted classifier).
+    """
+    from framelens.analysis.framing import load_lexicon, validate_lexicon
+    from framelens.analysis.framing.classifier_validation import (
+        evaluate_instruments,
+        with_classifier_rows,
+    )
+
+    lexicon = load_lexicon(config.lexicon.version)
+    val = validate_lexicon(
+        gold, lexicon, config=config.lexicon, seed=config.seed, n_boot=config.lexicon.n_boot
+    )
+    comp = evaluate_instruments(
+        gold,
+        lexicon,
+        design=design,
+        config=config.lexicon,
+        preprocess_config=config.preprocess,
+        seed=config.seed,
+        n_boot=config.lexicon.n_boot,
+    )
+    tables = {**val.tables(), **comp.tables()}
+    tables["lexicon_validation"] = with_classifier_rows(val.table, comp.table)
+    return tables, comp
+
+
 def choose_predictions(
     tables: dict[str, pd.DataFrame],
     config: RunConfig,
@@ -56,33 +89,25 @@ def choose_predictions(
     design: Path | None,
     record: dict[str, Any],
 ) -> pd.DataFrame:
-    """Compare the instruments (when gold is found and the config allows), put their validation
-    tables into ``tables`` and return the per-sentence ``frame_predictions`` of the chosen one."""
-    from framelens.analysis.framing import load_lexicon
+    """Validate the instruments (when gold is found), put their validation tables into
+    ``tables`` and return the per-sentence ``frame_predictions`` of the chosen instrument."""
     from framelens.analysis.framing.classifier_predictions import (
         classifier_frame_predictions,
         instrument_for_run,
         lexicon_frame_predictions,
     )
-    from framelens.analysis.framing.classifier_validation import evaluate_instruments
 
     frames = tables["sentence_frames"]
-    if gold is None or config.lexicon.instrument == "lexicon":
-        record["instrument_choice"] = {"rule": "lexicon (no gold sentences or configured)"}
+    if gold is None:
+        record["instrument_choice"] = {"rule": "lexicon (no gold sentences to validate with)"}
         return lexicon_frame_predictions(frames)
-    comp = evaluate_instruments(
-        gold,
-        load_lexicon(config.lexicon.version),
-        design=design,
-        config=config.lexicon,
-        preprocess_config=config.preprocess,
-        seed=config.seed,
-        n_boot=config.lexicon.n_boot,
-    )
-    tables.update(comp.tables())
+    validation, comp = validate_instruments(config, gold, design)
+    tables.update(validation)
+    record["lexicon_gold"] = str(gold)
     choice = comp.choice.copy()
-    if config.lexicon.instrument == "classifier":
-        choice["instrument"] = "classifier"
+    if config.lexicon.instrument in ("lexicon", "classifier"):
+        choice["instrument"] = config.lexicon.instrument
+        choice["rule"] = f"lexicon.instrument: {config.lexicon.instrument} (configured)"
     record["instrument_choice"] = choice.to_dict(orient="records")
     if not (choice["instrument"] == "classifier").any():
         return lexicon_frame_predictions(frames)
@@ -110,9 +135,11 @@ def run_measurement(
     from framelens.analysis.stats.frame_prevalence import frame_prevalence
 
     p = config.prevalence
-    design_path = resolve_design_sample(config, gold)
+    design_path = resolve_design_sample(config, gold) if p.enabled else None
     predictions = choose_predictions(tables, config, gold, design_path, record)
     tables["frame_predictions"] = predictions
+    if not p.enabled:
+        return
     relevance = mark_relevance(
         tables["sentences"], documents, p.relevance_version, config.preprocess
     )

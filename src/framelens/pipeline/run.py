@@ -102,15 +102,12 @@ def run(
     quarantined. Raises ``ConfigError`` (exit 2) on configuration errors and ``LockedError``
     (exit 4) when another run holds the output folder.
     """
-    from framelens.corpus import extract
-
     config = (config or RunConfig()).validate()
     if "analysis" in stages and config.prevalence.enabled:  # a bad design file stops us here
         from framelens.pipeline.measurement import resolve_design_sample
 
         resolve_design_sample(config, resolve_gold(config))
     out_dir = Path(config.out)
-    tables_dir = out_dir / "tables"
     result = RunResult(out_dir=out_dir, config=config)
     timings: dict[str, float] = {}
     started = utc_now()
@@ -121,48 +118,12 @@ def run(
             from framelens.corpus.executors.dask_cluster import dask_session
 
             stack.enter_context(dask_session(config.extract))
-        if config.corpus is None:
-            from framelens.demo import write_demo_corpus
-
-            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="framelens-demo-"))
-            corpus = write_demo_corpus(Path(tmp) / "demo")
-            corpus_label = "built-in demo corpus (synthetic)"
-        else:
-            corpus = Path(config.corpus)
-            if not corpus.exists():
-                raise ConfigError(Errors.E004.format(path=corpus))
-            corpus_label = str(corpus)
-
-        # ---------------------------------------------------------------- 1. extract
-        t0 = time.perf_counter()
-        documents = extract(
-            corpus,
-            manifest=config.manifest,
-            config=config.extract,
-            cache_dir=out_dir / "cache" / "extract",
-            progress=progress,
-            versions=config.versions,
-        )
-        timings["extract"] = time.perf_counter() - t0
-        from framelens.corpus import quarantine_table
-        from framelens.corpus.versions import VERSION_COLUMNS, version_groups_table
-
-        first = {
-            "documents": documents,
-            "quarantine": quarantine_table(documents),
-            "version_groups": version_groups_table(
-                documents,
-                documents[["doc_id", *VERSION_COLUMNS]],
-                shingle=config.versions.shingle,
-            ),
-        }
-        result.tables.update(first)
-        write_tables(first, tables_dir)  # the corpus stage's tables stay, whatever comes next
+        corpus, corpus_label = _corpus_folder(config, stack)
+        _run_extract(result, timings, corpus, progress)
 
         if "analysis" in stages:
             _stage(result, timings, "analysis", _run_analysis, config, progress)
-            if config.prevalence.enabled:
-                _stage(result, timings, "measurement", _run_measurement, config, progress)
+            _stage(result, timings, "measurement", _run_measurement, config, progress)
         if "topics" in stages and config.topics.enabled:
             _stage(result, timings, "topics", _run_topics, config, progress)
         if "compare" in stages:
@@ -177,6 +138,50 @@ def run(
             write_json(out_dir / "run.json", record)
         result.record = record
     return result
+
+
+def _corpus_folder(config: RunConfig, stack: ExitStack) -> tuple[Path, str]:
+    """The corpus to read (the demo corpus written to a temporary folder when none is given)
+    and how run.json names it."""
+    if config.corpus is None:
+        from framelens.demo import write_demo_corpus
+
+        tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="framelens-demo-"))
+        return write_demo_corpus(Path(tmp) / "demo"), "built-in demo corpus (synthetic)"
+    corpus = Path(config.corpus)
+    if not corpus.exists():
+        raise ConfigError(Errors.E004.format(path=corpus))
+    return corpus, str(corpus)
+
+
+def _run_extract(
+    result: RunResult, timings: dict[str, float], corpus: Path, progress: bool
+) -> None:
+    """Stage 1: the documents, quarantine and version-group tables, written at once (they
+    stay whatever comes next)."""
+    from framelens.corpus import extract, quarantine_table
+    from framelens.corpus.versions import VERSION_COLUMNS, version_groups_table
+
+    config = result.config
+    t0 = time.perf_counter()
+    documents = extract(
+        corpus,
+        manifest=config.manifest,
+        config=config.extract,
+        cache_dir=result.out_dir / "cache" / "extract",
+        progress=progress,
+        versions=config.versions,
+    )
+    timings["extract"] = time.perf_counter() - t0
+    first = {
+        "documents": documents,
+        "quarantine": quarantine_table(documents),
+        "version_groups": version_groups_table(
+            documents, documents[["doc_id", *VERSION_COLUMNS]], shingle=config.versions.shingle
+        ),
+    }
+    result.tables.update(first)
+    write_tables(first, result.out_dir / "tables")
 
 
 def _stage(result: RunResult, timings: dict[str, float], name: str, fn, config, progress) -> None:
@@ -245,16 +250,6 @@ def _run_analysis(result: RunResult, config: RunConfig, progress: bool) -> None:
     result.tables["actors"] = find_actors(sentences, scores.sentence_frames, documents=documents)
     result.record["lexicon_version"] = lexicon.version
 
-    gold = resolve_gold(config)
-    if gold is not None:
-        from framelens.analysis import validate_lexicon
-
-        val = validate_lexicon(
-            gold, lexicon, config=config.lexicon, seed=config.seed, n_boot=config.lexicon.n_boot
-        )
-        result.tables.update(val.tables())
-        result.record["lexicon_gold"] = str(gold)
-
 
 def _run_measurement(result: RunResult, config: RunConfig, progress: bool) -> None:
     from framelens.pipeline.measurement import run_measurement
@@ -274,6 +269,14 @@ def _run_topics(result: RunResult, config: RunConfig, progress: bool) -> None:
     documents = analysed_documents(result.tables["documents"], config)
     topics = fit_topics(sentences, documents, config.topics, config.seed)
     result.tables.update(topics.tables())
+    from framelens.analysis.stats.topic_contrasts import topic_contrasts
+
+    result.tables["topic_contrasts"] = topic_contrasts(
+        topics.topic_prevalence,
+        topics.prevalence_draws,
+        ci=config.topics.ci,
+        min_n=config.topics.min_n,
+    )
     selection = topics.selection
     if selection is None and config.topics.run_selection:
         from framelens.models import select_topics
@@ -289,17 +292,13 @@ def _run_topics(result: RunResult, config: RunConfig, progress: bool) -> None:
 
 def _run_compare(result: RunResult, config: RunConfig, progress: bool) -> None:
     from framelens.analysis.stats import compare_all, keyness
-    from framelens.analysis.stats.propositions import propositions
 
     if "frame_scores" not in result.tables:
         raise RuntimeError("comparisons need the frame scores of the analysis stage")
     tables = result.tables
+    # group estimates, differences (raw, within genre, standardised), regression, time series,
+    # co-occurrence against chance, actors, composition and the propositions' verdicts
     tables.update(compare_all(tables, config.compare, seed=config.seed))
-    tables["propositions"] = propositions(
-        tables.get("frame_by_group"),
-        tables.get("frame_differences"),
-        tables.get("cooccurrence_by_group"),
-    )
     if "sentences" in tables:  # key terms per administration, with or without topics
         tables["keyness"] = keyness(
             tables["sentences"],

@@ -178,9 +178,13 @@ LEXICON_VALIDATION = register(
     "lexicon_validation",
     pa.DataFrameSchema(
         {
+            # lexicon rows from validate_lexicon; classifier rows (out-of-fold predictions of
+            # a nested document-grouped CV) added by the run and `framelens validate-lexicon`
+            "instrument": Str(checks=pa.Check.isin(["lexicon", "classifier"])),
             "language": Str(),
             "frame": Str(),
             "n": Int(checks=_GE0),
+            "n_docs": Int(checks=_GE0),
             "n_positive": Int(checks=_GE0),
             "n_predicted": Int(checks=_GE0),
             **{

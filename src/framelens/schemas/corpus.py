@@ -44,10 +44,10 @@ DOCUMENTS = register(
             # the highest exact Jaccard to another member (empty alone), and whether
             # comparisons keep this document (one per group)
             "version_group": Str(),
-            "group_size": Int(checks=pa.Check.ge(1)),
             "similarity_to_group": pa.Column(
                 "float64", nullable=True, coerce=True, checks=pa.Check.in_range(0.0, 1.0)
             ),
+            "group_size": Int(checks=pa.Check.ge(1)),
             "is_representative": pa.Column("bool", nullable=False, coerce=True),
         },
         strict=True,

@@ -28,7 +28,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from framelens.analysis.framing.lexicon import Lexicon, load_lexicon
-from framelens.analysis.framing.validation import read_gold
+from framelens.analysis.framing.validation import read_gold, score_coded_sentences
 from framelens.core.config import LexiconConfig, PreprocessConfig
 from framelens.core.domain import CODED_FRAMES, FRAMES
 from framelens.core.errors import ConfigError, Errors
@@ -86,25 +86,11 @@ def coded_sentence_features(
         In the order of ``coded``: sent_id, doc_id, language, lemmas, hits_* and negated_* per
         lexicon frame, subframes, and the labels humanitarian, security (0/1).
     """
-    from framelens.analysis.framing.scoring import score_frames
-    from framelens.analysis.text.preprocess import preprocess
-
     g = read_gold(coded)
     config = config or LexiconConfig()
     lexicon = lexicon or load_lexicon(config.version, preprocess_config)
-    docs = pd.DataFrame(
-        {
-            "doc_id": g["sent_id"].astype(str),
-            "language": g["language"].astype(str),
-            "text": g["text"].astype(str),
-            "status": "ok",
-        }
-    )
-    sents = preprocess(docs, preprocess_config)
-    sents = sents.assign(
-        language=sents["doc_id"].map(dict(zip(docs["doc_id"], docs["language"], strict=True)))
-    )
-    sf = score_frames(sents, lexicon, config=config, validate=False).sentence_frames
+    sents, scores = score_coded_sentences(g, lexicon, config, preprocess_config)
+    sf = scores.sentence_frames
     sf = sf.merge(sents[["doc_id", "sent_id", "lemmas"]], on=["doc_id", "sent_id"], how="left")
     by = sf.groupby("doc_id", sort=False)
     per = by[LEXICON_COUNT_COLUMNS].sum()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from framelens.analysis.framing.validation import _prf
+from framelens.analysis.framing.validation import prf
 
 METRICS = ("precision", "recall", "f1")
 
@@ -84,9 +84,9 @@ def metrics_from_totals(total: np.ndarray, boot: np.ndarray | None) -> dict[str,
     ``total`` has shape (3,), ``boot`` (n_boot, 3) or None. Returns precision, recall, f1 and
     their ``_ci_low`` / ``_ci_high`` (NaN without replicates).
     """
-    point = _prf(*total)
+    point = prf(*total)
     out = {}
-    reps = _prf(boot[:, 0], boot[:, 1], boot[:, 2]) if boot is not None and len(boot) else None
+    reps = prf(boot[:, 0], boot[:, 1], boot[:, 2]) if boot is not None and len(boot) else None
     for j, m in enumerate(METRICS):
         out[m] = float(point[j])
         lo = hi = np.nan

@@ -43,7 +43,7 @@ from framelens.analysis.framing.classifier_metrics import (
     resample_totals,
 )
 from framelens.analysis.framing.lexicon import Lexicon, load_lexicon
-from framelens.analysis.framing.validation import _alpha, predict_gold, read_gold
+from framelens.analysis.framing.validation import binary_alpha, predict_gold, read_gold
 from framelens.core.config import LexiconConfig, PreprocessConfig
 from framelens.core.domain import CODED_FRAMES
 from framelens.core.errors import ConfigError, Errors
@@ -216,7 +216,7 @@ def _validation_table(gold, pred, design_pred, version, n_boot, seed, n_outer, n
                 p = pred.loc[m, f"{i}_pred_{f}"].to_numpy(dtype=int)
                 a, b = f"coder_a_{f}", f"coder_b_{f}"
                 coders = (
-                    _alpha(gold.loc[m, a].to_numpy(), gold.loc[m, b].to_numpy())
+                    binary_alpha(gold.loc[m, a].to_numpy(), gold.loc[m, b].to_numpy())
                     if a in gold.columns and b in gold.columns
                     else np.nan
                 )
@@ -229,7 +229,7 @@ def _validation_table(gold, pred, design_pred, version, n_boot, seed, n_outer, n
                         "n_positive": int(y.sum()),
                         "n_predicted": int((p == 1).sum()),
                         **gold_m[(i, la, f)],
-                        "alpha_lexicon": _alpha(y, p),
+                        "alpha_lexicon": binary_alpha(y, p),
                         "alpha_coders": coders,
                         "lexicon_version": version,
                         "n_docs": int(pred.loc[m, "doc_id"].nunique()),
@@ -438,3 +438,20 @@ def compare_instruments(
     and the design-weighted precision / recall / F1 beside them when ``design`` is given.
     """
     return evaluate_instruments(gold, lexicon, **kwargs).table
+
+
+def with_classifier_rows(
+    lexicon_validation: pd.DataFrame, comparison: pd.DataFrame
+) -> pd.DataFrame:
+    """``lexicon_validation`` (the lexicon's rows) with the classifier's rows of an instrument
+    comparison (``InstrumentComparison.table``) below them, in the ``lexicon_validation``
+    columns: one table that shows both instruments side by side on the gold sentences, with
+    document-resampled intervals (the design-weighted figures stay in ``instrument_validation``).
+    """
+    from framelens.schemas import columns_of, validate
+
+    columns = columns_of("lexicon_validation")
+    cls = comparison[comparison["instrument"] == "classifier"]
+    cls = cls[[c for c in columns if c in cls.columns]]
+    out = pd.concat([lexicon_validation[columns], cls[columns]], ignore_index=True)
+    return validate(out, "lexicon_validation")

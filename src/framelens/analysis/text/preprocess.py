@@ -39,11 +39,11 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import pandas as pd
 
-from framelens.analysis.text.progress import DocumentProgress
 from framelens.core.config import PreprocessConfig
 from framelens.core.domain import LANGUAGES
 from framelens.core.errors import ConfigError, Errors
 from framelens.core.packagedata import data_path
+from framelens.core.progress import ProgressBar
 from framelens.schemas import columns_of, validate
 
 #: Longest text handed to spaCy in one call (characters); longer texts are chunked.
@@ -398,7 +398,7 @@ def preprocess(
     ]
     docs = docs.sort_values("doc_id", kind="stable")
     records: list[tuple] = []
-    with DocumentProgress(len(docs), progress) as bar:
+    with ProgressBar(len(docs), progress, label="preprocess", unit="documents") as bar:
         for lang in LANGUAGES:
             sub = docs[docs["language"] == lang]
             if sub.empty:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from framelens.core.errors import Errors, LockedError
-from framelens.core.io import write_json
+from framelens.core.io import pid_alive, write_json
 from framelens.corpus.collect.client import utc_now
 from framelens.corpus.collect.sources import Target
 
@@ -158,17 +158,7 @@ def _refuse_if_alive(lock: Path, out_dir: str | Path) -> None:
     except (OSError, ValueError):
         info = {}
     pid = int(info.get("pid", 0) or 0)
-    if pid and info.get("host") == socket.gethostname() and _pid_alive(pid):
+    if pid and info.get("host") == socket.gethostname() and pid_alive(pid):
         raise LockedError(
             Errors.E008.format(path=out_dir, pid=pid, started=info.get("started"), lock=lock)
         )
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

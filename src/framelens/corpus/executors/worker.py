@@ -105,20 +105,14 @@ def process_file(task: dict[str, Any]) -> dict[str, Any]:
         rec["cacheable"] = False
         return rec
     except OSError as exc:
-        reason = re.sub(r"\s+", " ", f"{type(exc).__name__}: {exc.strerror or exc}")[
-            :200
-        ]
-        rec = make_record(
-            Extracted.failed(Errors.W115.format(reason=reason)), None, fmt
-        )
+        reason = re.sub(r"\s+", " ", f"{type(exc).__name__}: {exc.strerror or exc}")[:200]
+        rec = make_record(Extracted.failed(Errors.W115.format(reason=reason)), None, fmt)
         rec["cacheable"] = False
         return rec
     sha = hashlib.sha256(data).hexdigest()
     limit = float(task.get("max_file_mb") or 0)
     if limit and len(data) > limit * 1024 * 1024:
-        ex = Extracted.failed(
-            Errors.W118.format(mb=len(data) / 1024 / 1024, limit=limit)
-        )
+        ex = Extracted.failed(Errors.W118.format(mb=len(data) / 1024 / 1024, limit=limit))
     else:
         try:
             ex = read_file(

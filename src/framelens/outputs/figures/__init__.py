@@ -29,6 +29,7 @@ from framelens.outputs.figures.framing import (
     draw_framing_by_administration,
     plot_framing_by_administration,
 )
+from framelens.outputs.figures.prevalence import draw_frame_prevalence, plot_frame_prevalence
 from framelens.outputs.figures.rates import (
     draw_frame_rates_by_administration,
     draw_framing_over_time,
@@ -45,6 +46,8 @@ from framelens.outputs.figures.topics import (
 from framelens.outputs.figures.validation import draw_lexicon_validation, plot_lexicon_validation
 
 __all__ = [
+    "draw_frame_prevalence",
+    "plot_frame_prevalence",
     "FIGURES",
     "OKABE_ITO",
     "draw_actor_frames",

@@ -16,6 +16,7 @@ from framelens.outputs.figures.cooccurrence import (
     draw_cooccurrence_by_administration,
 )
 from framelens.outputs.figures.framing import draw_framing_by_administration
+from framelens.outputs.figures.prevalence import draw_frame_prevalence
 from framelens.outputs.figures.rates import (
     draw_frame_rates_by_administration,
     draw_framing_over_time,
@@ -33,6 +34,12 @@ FIGURES: dict[str, tuple[str, Callable[[pd.DataFrame], Figure], str]] = {
         draw_framing_by_administration,
         "Mean framing index per administration with its interval; below zero, security "
         "language outweighs humanitarian language.",
+    ),
+    "frame_prevalence": (
+        "frame_prevalence",
+        draw_frame_prevalence,
+        "Share of sentences carrying each frame per administration: the instrument's naive "
+        "share and the share corrected with the coded probability sample, with intervals.",
     ),
     "frame_rates_by_administration": (
         "frame_by_group",

@@ -29,21 +29,26 @@ F1_TARGET = 0.80
 
 def draw_lexicon_validation(table: pd.DataFrame, target: float = F1_TARGET) -> Figure:
     """F1 of the lexicon against the hand-coded sentences, with intervals, per frame x language."""
-    title = "Lexicon validation against hand-coded sentences"
+    title = "Validation against hand-coded sentences"
     df = current_names(table)
     need = {"language", "frame", "f1", "f1_ci_low", "f1_ci_high"}
     if df.empty or not need <= set(df.columns):
         return no_data(title, "No data: the lexicon was not validated in this run")
     frames = [f for f in FRAMES if f in set(df["frame"])]
     frames += sorted(set(df["frame"]) - set(frames))
-    languages = sorted(df["language"].dropna().unique())
-    offsets = np.linspace(-0.15, 0.15, len(languages)) if len(languages) > 1 else [0.0]
+    languages = sorted(set(df["language"].dropna()) - {"all"}) or ["all"]
+    if "instrument" not in df.columns:
+        df = df.assign(instrument="lexicon")
+    instruments = [i for i in ("lexicon", "classifier") if i in set(df["instrument"])]
+    series = [(lang, ins) for lang in languages for ins in instruments]
+    offsets = np.linspace(-0.3, 0.3, len(series)) if len(series) > 1 else [0.0]
     with style():
-        fig = new_figure(1.8 + 1.3 * len(frames), 3.4)
+        fig = new_figure(3.4 + 2.2 * len(frames), 3.6)
         ax = fig.add_subplot()
-        for off, lang in zip(offsets, languages, strict=True):
-            s = df[df["language"] == lang].set_index("frame").reindex(frames)
-            _language_series(ax, s, np.arange(len(frames)) + off, lang)
+        for off, (lang, ins) in zip(offsets, series, strict=True):
+            sel = (df["language"] == lang) & (df["instrument"] == ins)
+            s = df[sel].set_index("frame").reindex(frames)
+            _language_series(ax, s, np.arange(len(frames)) + off, lang, ins, len(instruments) > 1)
         ax.axhline(target, color=GREY, ls="--", lw=0.8)
         ax.text(len(frames) - 0.45, target, f"target F1 = {target:.2f}", va="bottom",
                 ha="right", fontsize=7, color=GREY)  # fmt: skip
@@ -56,17 +61,21 @@ def draw_lexicon_validation(table: pd.DataFrame, target: float = F1_TARGET) -> F
         fig.legend(*ax.get_legend_handles_labels(), loc="outside right upper", frameon=False)
         version = df["lexicon_version"].iloc[0] if "lexicon_version" in df else "?"
         ax.set_title(f"{title} (lexicon {version})")
-        footer(fig, "Points: F1 with its 95% bootstrap interval; n = hand-coded sentences, "
-               "+ = sentences coded with the frame.")  # fmt: skip
+        footer(fig, "F1 with its 95% interval (documents resampled); filled: lexicon, hollow: "
+               "classifier (out of fold); n = coded sentences, + = coded with the frame.")  # fmt: skip
     return fig
 
 
-def _language_series(ax, s: pd.DataFrame, x: np.ndarray, lang: str) -> None:
-    """F1 points and intervals of one language, with n and positives under each."""
+def _language_series(
+    ax, s: pd.DataFrame, x: np.ndarray, lang: str, instrument: str, named: bool
+) -> None:
+    """F1 points and intervals of one language and instrument (hollow: the classifier), with n
+    and positives under the lexicon's points."""
+    label = LANGUAGE_NAMES.get(lang, lang) + (f", {instrument}" if named else "")
     interval(ax, x, s["f1"], s["f1_ci_low"], s["f1_ci_high"], LANGUAGE_COLORS.get(lang, GREY),
-             "o" if lang == "en" else "s", np.zeros(len(s), bool),
-             label=LANGUAGE_NAMES.get(lang, lang))  # fmt: skip
-    if "n" not in s:
+             "o" if lang == "en" else "s", np.full(len(s), instrument == "classifier"),
+             label=label)  # fmt: skip
+    if "n" not in s or instrument != "lexicon":
         return
     for xi, n, npos in zip(x, s["n"], s.get("n_positive", s["n"]), strict=True):
         if pd.notna(n):

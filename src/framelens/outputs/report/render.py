@@ -13,8 +13,9 @@ from framelens.core.io import atomic_write_text, read_optional_table
 from framelens.outputs.report.corpus import corpus_section
 from framelens.outputs.report.embedded import embedded_figures
 from framelens.outputs.report.limitations import limitations, no_hit_documents
+from framelens.outputs.report.measurement import measurement_section
 from framelens.outputs.report.methods import methods_section
-from framelens.outputs.report.propositions import proposition_sections
+from framelens.outputs.report.propositions import proposition_sections, verdict_margins
 from framelens.outputs.report.results import results_section
 from framelens.outputs.run_record import read_run_record
 
@@ -22,9 +23,10 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 #: The tables the report reads (all optional; the missing ones are named on the page).
 TABLE_NAMES = (
-    "documents", "quarantine", "frame_by_group", "frame_differences", "frame_regression",
-    "frame_timeseries", "cooccurrence_by_group", "actors_by_group", "topic_prevalence",
-    "lexicon_validation", "frame_scores", "propositions",
+    "documents", "quarantine", "frame_by_group", "frame_composition", "frame_differences",
+    "frame_differences_adjusted", "frame_regression", "frame_timeseries",
+    "cooccurrence_by_group", "actors_by_group", "topic_prevalence", "lexicon_validation",
+    "frame_scores", "propositions", "frame_prevalence", "frame_prevalence_differences",
 )  # fmt: skip
 
 
@@ -75,8 +77,10 @@ def build_context(out_dir: str | os.PathLike, figure_dpi: int = 110) -> dict[str
         "corpus": corpus,
         "methods": methods,
         "results": results_section(tables),
+        "measurement": measurement_section(tables["frame_prevalence"], run),
         "figures": embedded_figures(tables, figure_dpi),
         "propositions": proposition_sections(tables["propositions"], present),
+        "verdict_margins": verdict_margins(tables["propositions"], run),
         "limitations": limitations(tables, corpus, run),
         "no_hit_documents": no_hit_documents(tables),
         "provenance": _provenance(run),
