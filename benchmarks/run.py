@@ -1,6 +1,7 @@
 """Every framelens benchmark in one run: each figure printed with its goal beside it.
 
     python benchmarks/run.py [--quick] [--json FILE]
+    python benchmarks/run.py --scale [--scale-sizes 1,4,10] [--json FILE]
 
 Aggregates ``bench_extract.measure`` (extraction, cache, fast engine, memory, dask, whole
 runs), ``bench_scoring.measure`` (scoring speed, regex baseline, preprocessing overhead) and
@@ -10,6 +11,12 @@ a few minutes on 2 cores; without it the corpora are the whole shared corpus (an
 of it for the memory figure), which takes much longer. The JSON file holds every figure with
 its goal and whether it was met, the details of each benchmark, the machine and the versions.
 A benchmark that fails is reported as such (its figures ``null``); the others still run.
+
+``--scale`` runs only the scale benchmark (``bench_scale.measure``: the whole ``framelens run``
+on 1x, 4x and 10x replicas of the shared corpus, peak RSS of the process tree, seconds per
+document, a warm re-run with 1% new documents) and ``bench_scoring.measure`` (scoring speed),
+and prints the scale figures (SCALE_FIGURES) with their goals; the dask figure is reported as
+not measured at scale.
 """
 
 from __future__ import annotations
@@ -40,6 +47,15 @@ FIGURES: list[tuple[str, str, str | None, float | None]] = [
     ("pipeline_docs_per_s", "reported (no goal)", None, None),
     ("topics_lda_s_per_1000_docs", "reported (no goal)", None, None),
     ("topics_nmf_s_per_1000_docs", "reported (no goal)", None, None),
+]
+
+#: figures of ``--scale`` (same layout as FIGURES)
+SCALE_FIGURES: list[tuple[str, str, str | None, float | None]] = [
+    ("memory_ratio_10x", "<= 1.3", "<=", 1.3),
+    ("time_per_doc_ratio_10x", "<= 1.15", "<=", 1.15),
+    ("incremental_speedup", ">= 10", ">=", 10),
+    ("dask_speedup_2_workers", ">= 1.7", ">=", 1.7),
+    ("score_tokens_per_s", ">= 2,000,000 (one core)", ">=", 2_000_000),
 ]
 
 VERSIONS = (
@@ -144,6 +160,78 @@ def run_all(quick: bool) -> dict:
     }
 
 
+def _table(spec, figures: dict) -> list[dict]:
+    table = []
+    for key, goal, op, threshold in spec:
+        value = figures.get(key)
+        met = None
+        if value is not None and op is not None:
+            met = bool(value >= threshold) if op == ">=" else bool(value <= threshold)
+        table.append({"figure": key, "value": value, "goal": goal, "met": met})
+    return table
+
+
+def run_scale(sizes: tuple[int, ...], with_scoring: bool = True) -> dict:
+    details: dict = {}
+    errors: dict = {}
+    timings: dict = {}
+
+    def step(name, fn):
+        t0 = time.perf_counter()
+        print(f"--- {name} ...", flush=True)
+        try:
+            details[name] = fn()
+        except Exception as exc:  # noqa: BLE001 - one failed benchmark must not hide the others
+            errors[name] = f"{type(exc).__name__}: {exc}"
+            traceback.print_exc()
+        timings[name] = round(time.perf_counter() - t0, 1)
+
+    import bench_scale
+
+    step("scale", lambda: bench_scale.measure(sizes, log=lambda m: print("   ", m, flush=True)))
+    if with_scoring:
+        step("scoring", lambda: __import__("bench_scoring").measure(False))
+    figures: dict = {}
+    scale = details.get("scale", {})
+    for key in ("memory_ratio_10x", "time_per_doc_ratio_10x", "incremental_speedup"):
+        figures[key] = scale.get(key)
+    figures["dask_speedup_2_workers"] = None  # not measured at scale
+    figures["score_tokens_per_s"] = details.get("scoring", {}).get("score_tokens_per_s")
+    table = _table(SCALE_FIGURES, figures)
+    notes = {"dask_speedup_2_workers": "not measured at scale"}
+    if not with_scoring:
+        notes["score_tokens_per_s"] = "not measured (--scale-no-scoring)"
+    largest = scale.get("largest_size")
+    for key in ("memory_ratio_10x", "time_per_doc_ratio_10x"):
+        if figures[key] is None:
+            notes[key] = f"not measured (sizes {','.join(str(n) for n in sizes)})"
+    if largest and largest != 10:
+        # measured at the largest size instead of 10x: reported under their own names
+        for key in ("memory_ratio", "time_per_doc_ratio"):
+            name = f"{key}_{largest}x"
+            if name in scale:
+                table.append(
+                    {
+                        "figure": name,
+                        "value": scale[name],
+                        "goal": f"(measured at {largest}x; goal is for 10x)",
+                        "met": None,
+                    }
+                )
+        notes["incremental_speedup"] = f"measured at {largest}x"
+    return {
+        "scale": True,
+        "sizes": list(sizes),
+        "figures": table,
+        "notes": notes,
+        "machine": machine(),
+        "versions": versions(),
+        "seconds": timings,
+        "errors": errors,
+        "details": details,
+    }
+
+
 def _show(value) -> str:
     if value is None:
         return "n/a"
@@ -156,14 +244,32 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small corpora (a few minutes)")
     parser.add_argument("--json", type=Path, help="write every figure and detail to this file")
+    parser.add_argument(
+        "--scale", action="store_true", help="whole runs on 1x, 4x and 10x replicas (long)"
+    )
+    parser.add_argument(
+        "--scale-sizes", default="1,4,10", help="replica counts of --scale (default 1,4,10)"
+    )
+    parser.add_argument(
+        "--scale-no-scoring", action="store_true", help="--scale without the scoring benchmark"
+    )
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
-    result = run_all(args.quick)
+    if args.scale:
+        sizes = tuple(int(x) for x in args.scale_sizes.split(",") if x.strip())
+        result = run_scale(sizes, with_scoring=not args.scale_no_scoring)
+    else:
+        result = run_all(args.quick)
     result["total_seconds"] = round(time.perf_counter() - t0, 1)
     print()
     print(f"{'figure':<30} {'value':>14}   goal")
     for row in result["figures"]:
         mark = {True: "met", False: "NOT met", None: ""}[row["met"]]
+        note = result.get("notes", {}).get(row["figure"])
+        if row["value"] is None and note:
+            mark = note
+        elif note:
+            mark = f"{mark} ({note})"
         print(f"{row['figure']:<30} {_show(row['value']):>14}   {row['goal']:<26} {mark}")
     ceiling = result["details"].get("extract", {}).get("machine_parallel_ceiling")
     if ceiling is not None:
