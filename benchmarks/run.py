@@ -112,6 +112,19 @@ def _topics_figures(rec: dict) -> dict:
     return out
 
 
+def _step(name: str, fn, details: dict, errors: dict, timings: dict) -> None:
+    """Run one benchmark: its result in ``details``, a failure in ``errors`` (the others go on),
+    its seconds in ``timings``."""
+    t0 = time.perf_counter()
+    print(f"--- {name} ...", flush=True)
+    try:
+        details[name] = fn()
+    except Exception as exc:  # noqa: BLE001 - one failed benchmark must not hide the others
+        errors[name] = f"{type(exc).__name__}: {exc}"
+        traceback.print_exc()
+    timings[name] = round(time.perf_counter() - t0, 1)
+
+
 def run_all(quick: bool) -> dict:
     details: dict = {}
     figures: dict = {}
@@ -119,14 +132,7 @@ def run_all(quick: bool) -> dict:
     timings: dict = {}
 
     def step(name, fn):
-        t0 = time.perf_counter()
-        print(f"--- {name} ...", flush=True)
-        try:
-            details[name] = fn()
-        except Exception as exc:  # noqa: BLE001 - one failed benchmark must not hide the others
-            errors[name] = f"{type(exc).__name__}: {exc}"
-            traceback.print_exc()
-        timings[name] = round(time.perf_counter() - t0, 1)
+        _step(name, fn, details, errors, timings)
 
     import bench_extract
 
@@ -177,14 +183,7 @@ def run_scale(sizes: tuple[int, ...], with_scoring: bool = True) -> dict:
     timings: dict = {}
 
     def step(name, fn):
-        t0 = time.perf_counter()
-        print(f"--- {name} ...", flush=True)
-        try:
-            details[name] = fn()
-        except Exception as exc:  # noqa: BLE001 - one failed benchmark must not hide the others
-            errors[name] = f"{type(exc).__name__}: {exc}"
-            traceback.print_exc()
-        timings[name] = round(time.perf_counter() - t0, 1)
+        _step(name, fn, details, errors, timings)
 
     import bench_scale
 
