@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from framelens.outputs.run_record import stable_view
+from framelens.outputs.store import SENTENCE_LEVEL, table_formats
 from framelens.pipeline import run
 from framelens.schemas import SCHEMAS, validate
 
@@ -41,9 +42,13 @@ EXPECTED_TABLES = [
 
 
 def _hashes(out: Path) -> dict[str, str]:
+    """Every CSV, and the Parquet of the sentence-level tables (which have no CSV by default)."""
+    paths = [*(out / "tables").glob("*.csv")]
+    paths += [out / "tables" / f"{name}.parquet" for name in SENTENCE_LEVEL]
     return {
         p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted((out / "tables").glob("*.csv"))
+        for p in sorted(paths)
+        if p.exists()
     }
 
 
@@ -51,7 +56,10 @@ def test_pipeline_demo_writes_every_table(demo_run):
     out = demo_run.out_dir
     assert demo_run.stage_errors == {}
     for name in EXPECTED_TABLES:
-        assert (out / "tables" / f"{name}.csv").exists(), name
+        # CSV and Parquet; quarantine CSV only; sentence-level tables Parquet only (outputs.csv)
+        found = {f for f in ("csv", "parquet") if (out / "tables" / f"{name}.{f}").exists()}
+        assert found == set(table_formats(name, demo_run.config.outputs.csv)), name
+    assert not any((out / "tables" / f"{name}.csv").exists() for name in SENTENCE_LEVEL)
     docs = pd.read_parquet(out / "tables" / "documents.parquet")
     validate(docs, "documents")
     assert len(docs) == 24 and (docs["status"] == "ok").all()

@@ -29,6 +29,7 @@ def make_config(
     workers: int | None = None,
     executor: str | None = None,
     scheduler: str | None = None,
+    csv: str | None = None,
 ) -> RunConfig:
     cfg = RunConfig.from_yaml(config) if config else RunConfig()
     if corpus is not None:
@@ -48,6 +49,8 @@ def make_config(
     if scheduler is not None:
         cfg.extract.scheduler = scheduler
         cfg.extract.executor = "dask"
+    if csv is not None:
+        cfg.outputs.csv = csv
     return cfg.validate()
 
 
@@ -79,5 +82,13 @@ WorkersOpt = typer.Option(None, "--workers", help="Processes for extraction (0 =
 ExecutorOpt = typer.Option(None, "--executor", help="local (process pool) or dask.")
 SchedulerOpt = typer.Option(
     None, "--scheduler", help="dask.distributed scheduler address (implies --executor dask)."
+)
+CsvOpt = typer.Option(
+    None,
+    "--csv",
+    help="Tables with a CSV beside their Parquet. 'tables': document-level and group-level "
+    "tables; the sentence-level ones (sentences, sentence_frames, matches, actors, "
+    "frame_predictions, relevance) are Parquet only, as they grow with the corpus. 'all': "
+    "every table. Default: outputs.csv of --config, else 'tables'.",
 )
 QuietOpt = typer.Option(False, "--quiet", help="No progress bars.")

@@ -13,6 +13,7 @@ from rich.table import Table
 from framelens.cli.common import (
     ConfigOpt,
     CorpusOpt,
+    CsvOpt,
     ExecutorOpt,
     ManifestOpt,
     NoManifestOpt,
@@ -76,11 +77,21 @@ def _corpus_command(name: str, runner: Callable, doc: str) -> None:
         executor: str | None = ExecutorOpt,
         scheduler: str | None = SchedulerOpt,
         design_sample: Path | None = DesignOpt,
+        csv: str | None = CsvOpt,
         quiet: bool = QuietOpt,
     ) -> None:
         def configure() -> RunConfig:
             cfg = make_config(
-                config, corpus, manifest, no_manifest, out, seed, workers, executor, scheduler
+                config,
+                corpus,
+                manifest,
+                no_manifest,
+                out,
+                seed,
+                workers,
+                executor,
+                scheduler,
+                csv=csv,
             )
             if design_sample is not None:
                 cfg.prevalence.design_sample = str(design_sample)
@@ -143,7 +154,7 @@ def validate_lexicon_cmd(
         raise fail(Errors.E010.format(path="../shared/validation/gold_sentences.csv"), EXIT_CONFIG)
     tables, summary = guard(lambda: _validate(cfg, gold_path))
     folder = Path(cfg.out) / "tables"
-    guard(lambda: write_tables(tables, folder))
+    guard(lambda: write_tables(tables, folder, csv=cfg.outputs.csv))
     Console().print(summary)
     Console().print(f"written to {folder}/lexicon_validation.csv, instrument_validation.csv")
     raise typer.Exit(EXIT_OK)

@@ -68,6 +68,31 @@ class PreprocessConfig:
 
 
 @dataclass
+class AnalysisConfig:
+    """The per-document stages (preprocess -> score -> actors), streamed (docs/scale.md).
+
+    ``batch_documents``: documents per batch; each batch's sentence-level tables are appended
+    to their Parquet files and released, so memory follows the batch, not the corpus (a batch
+    as large as the corpus is the in-memory run; the tables are the same).
+    ``cache``: keep each document's outputs under ``<out>/cache/analysis``, keyed by the
+    document (doc_id, language, text), the stage's settings and the framelens version, so a
+    re-run redoes only new or changed documents (a new lexicon re-scores, nothing else).
+    """
+
+    batch_documents: int = 250
+    cache: bool = True
+
+
+@dataclass
+class OutputsConfig:
+    """Table formats. ``csv``: ``tables`` writes CSV (beside Parquet) for document-level and
+    group-level tables only, ``all`` also for the sentence-level tables (sentences,
+    sentence_frames, matches, actors, frame_predictions, relevance), which are large."""
+
+    csv: str = "tables"
+
+
+@dataclass
 class LexiconConfig:
     """Framing lexicon. ``version``: a folder under ``lexicons/framing`` (``latest`` = highest).
     ``negation_window``: tokens before a hit searched for a negator. ``count_negated``: whether a
@@ -154,6 +179,10 @@ class TopicsConfig:
     # `framelens run` also writes the selection diagnostics over k_grid when k is fixed
     run_selection: bool = True
     min_stability: float = 0.6
+    # above this many units (documents, or sentences with unit: sentence) a language's model
+    # is fitted on a streamed corpus (gensim online LDA in chunks; MiniBatchNMF for NMF)
+    stream_above: int = 20000
+    stream_chunk: int = 2000
 
 
 @dataclass
@@ -276,6 +305,8 @@ class RunConfig:
     compare: CompareConfig = field(default_factory=CompareConfig)
     prevalence: PrevalenceConfig = field(default_factory=PrevalenceConfig)
     versions: VersionsConfig = field(default_factory=VersionsConfig)
+    analysis: AnalysisConfig = field(default_factory=AnalysisConfig)
+    outputs: OutputsConfig = field(default_factory=OutputsConfig)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -357,6 +388,14 @@ class RunConfig:
             bad("topics.k_grid", t.k_grid, "must be a non-empty list of integers >= 2")
         if not 0 < t.max_df <= 1:
             bad("topics.max_df", t.max_df, "must be a proportion in (0, 1]")
+        if not isinstance(self.analysis.batch_documents, int) or self.analysis.batch_documents < 1:
+            bad("analysis.batch_documents", self.analysis.batch_documents, "must be >= 1")
+        if self.outputs.csv not in ("tables", "all"):
+            bad("outputs.csv", self.outputs.csv, "use 'tables' or 'all'")
+        if t.stream_above < 1 or t.stream_chunk < 1:
+            bad(
+                "topics.stream_above/stream_chunk", (t.stream_above, t.stream_chunk), "must be >= 1"
+            )
         c = self.compare
         if c.weighting not in ("document", "tokens"):
             bad("compare.weighting", c.weighting, "use 'document' or 'tokens'")

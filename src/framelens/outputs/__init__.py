@@ -1,7 +1,8 @@
 """framelens.outputs: stage 6, the only package that writes or renders a run's results.
 
-- ``write_tables(tables, tables_dir)``: the store; every table validated against its schema,
-  then written as CSV + Parquet atomically (``store``).
+- ``write_tables(tables, tables_dir, csv=...)``: the store; every table validated against its
+  schema, then written as CSV + Parquet atomically; sentence-level tables as Parquet only
+  unless ``csv="all"`` (``store``).
 - ``write_all(tables, out_dir, record)``: tables, run.json, LaTeX tables, figures and the HTML
   report; ``render_outputs(out_dir)`` redraws the last three from a run's tables (``writer``).
 - ``figures``: one function per figure (``write_figures``); ``report``: the HTML report

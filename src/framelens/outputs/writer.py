@@ -30,6 +30,8 @@ def write_all(
     tables: Mapping[str, pd.DataFrame],
     out_dir: str | os.PathLike,
     record: Mapping[str, Any] | None = None,
+    *,
+    csv: str = "tables",
 ) -> Path:
     """Write a run's tables, its record, LaTeX tables, figures and report under ``out_dir``.
 
@@ -41,6 +43,8 @@ def write_all(
         The output folder (``tables/``, ``figures/``, ``report/``, ``run.json``).
     record : mapping, optional
         The run record, written as ``run.json`` before the report (which reads it).
+    csv : {"tables", "all"}, default "tables"
+        CSV policy of ``write_tables``: ``all`` also writes the sentence-level tables as CSV.
 
     Returns
     -------
@@ -48,7 +52,7 @@ def write_all(
         The written ``report/index.html``.
     """
     out_dir = Path(out_dir)
-    write_tables(tables, out_dir / "tables")
+    write_tables(tables, out_dir / "tables", csv=csv)
     if record is not None:
         write_json(out_dir / "run.json", dict(record))
     return render_outputs(out_dir)

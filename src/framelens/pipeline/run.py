@@ -38,6 +38,7 @@ from framelens.outputs.run_record import (
     utc_now,
 )
 from framelens.outputs.store import write_tables
+from framelens.pipeline.tables import RunTables
 
 log = logging.getLogger("framelens")
 
@@ -51,11 +52,12 @@ DEFAULT_GOLD_CANDIDATES = (
 
 @dataclass
 class RunResult:
-    """What a run produced. ``tables`` maps table name -> DataFrame (as written, validated)."""
+    """What a run produced. ``tables`` maps table name -> DataFrame (as written, validated);
+    the sentence-level tables are read from ``tables/`` when asked for (``RunTables``)."""
 
     out_dir: Path
     config: RunConfig
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    tables: RunTables = field(default_factory=RunTables)
     record: dict[str, Any] = field(default_factory=dict)
     stage_errors: dict[str, str] = field(default_factory=dict)
 
@@ -181,7 +183,7 @@ def _run_extract(
         ),
     }
     result.tables.update(first)
-    write_tables(first, result.out_dir / "tables")
+    write_tables(first, result.out_dir / "tables", csv=config.outputs.csv)
 
 
 def _stage(result: RunResult, timings: dict[str, float], name: str, fn, config, progress) -> None:
@@ -192,21 +194,29 @@ def _stage(result: RunResult, timings: dict[str, float], name: str, fn, config, 
     neither written nor kept. One stage failing never loses the others' outputs.
     """
     t0 = time.perf_counter()
-    before = set(result.tables)
+    tables = result.tables
+    before = set(tables)
     try:
         fn(result, config, progress)
     except ConfigError:
         raise
     except Exception as exc:
         _failed(result, name, exc)
-    added = {k: v for k, v in result.tables.items() if k not in before}
+    # tables streamed to disk by the stage are written already
+    added = {k: tables[k] for k in tables if k not in before and not tables.on_disk(k)}
     try:
-        write_tables(added, result.out_dir / "tables")
+        write_tables(added, result.out_dir / "tables", csv=config.outputs.csv)
     except Exception as exc:  # a table that breaks its schema never reaches disk
         _failed(result, name, exc)
         for key in added:
-            del result.tables[key]
+            del tables[key]
+    else:  # sentence-level tables are not kept in memory once written
+        tables.spill([k for k in added if k in SPILLED], result.out_dir / "tables")
     timings[name] = time.perf_counter() - t0
+
+
+#: Sentence-level tables a stage computes whole: read back from disk when a later step asks.
+SPILLED = frozenset({"frame_predictions", "relevance"})
 
 
 def _failed(result: RunResult, name: str, exc: Exception) -> None:
@@ -229,26 +239,21 @@ def analysed_documents(documents: pd.DataFrame, config: RunConfig) -> pd.DataFra
 
 
 def _run_analysis(result: RunResult, config: RunConfig, progress: bool) -> None:
-    from framelens.analysis import find_actors, load_lexicon, load_nlp, preprocess, score_frames
+    """Stages 2-3 streamed batch by batch, cached per document (``pipeline.analysis``)."""
+    from framelens.analysis import load_nlp
+    from framelens.pipeline.analysis import run_analysis
 
     documents = analysed_documents(result.tables["documents"], config)
-    ok = documents
-    if config.extract.executor == "dask":
-        from framelens.analysis.text.distributed import preprocess_on_dask
-
-        sentences = preprocess_on_dask(ok, config.preprocess, config.extract)
-    else:
-        sentences = preprocess(ok, config.preprocess, progress=progress)
-    result.tables["sentences"] = sentences
+    stage = run_analysis(documents, config, result.out_dir, progress=progress)
+    result.tables.update(stage.tables())
+    for name, path in stage.streamed.items():
+        result.tables.add_on_disk(name, path)
     result.record["spacy_pipelines"] = {
         lang: load_nlp(lang, config.preprocess).meta.get("framelens_pipeline", "unknown")
-        for lang in sorted(ok["language"].unique())
+        for lang in sorted(documents["language"].unique())
     }
-    lexicon = load_lexicon(config.lexicon.version)
-    scores = score_frames(sentences, lexicon, documents=documents, config=config.lexicon)
-    result.tables.update(scores.tables())
-    result.tables["actors"] = find_actors(sentences, scores.sentence_frames, documents=documents)
-    result.record["lexicon_version"] = lexicon.version
+    result.record["lexicon_version"] = stage.lexicon_version
+    result.record["analysis"] = stage.record
 
 
 def _run_measurement(result: RunResult, config: RunConfig, progress: bool) -> None:
@@ -257,6 +262,7 @@ def _run_measurement(result: RunResult, config: RunConfig, progress: bool) -> No
     if "sentence_frames" not in result.tables:
         raise RuntimeError("the measurement stage needs the frame scores of the analysis stage")
     documents = analysed_documents(result.tables["documents"], config)
+    # result.tables reads the sentence-level tables from disk only when a step asks for them
     run_measurement(result.tables, config, resolve_gold(config), result.record, documents)
 
 
@@ -265,7 +271,7 @@ def _run_topics(result: RunResult, config: RunConfig, progress: bool) -> None:
 
     if "sentences" not in result.tables:
         raise RuntimeError("topics need the sentences of the analysis stage")
-    sentences = result.tables["sentences"]
+    sentences = result.tables.read("sentences", ["doc_id", "sent_id", "text", "lemmas"])
     documents = analysed_documents(result.tables["documents"], config)
     topics = fit_topics(sentences, documents, config.topics, config.seed)
     result.tables.update(topics.tables())
@@ -298,10 +304,12 @@ def _run_compare(result: RunResult, config: RunConfig, progress: bool) -> None:
     tables = result.tables
     # group estimates, differences (raw, within genre, standardised), regression, time series,
     # co-occurrence against chance, actors, composition and the propositions' verdicts
-    tables.update(compare_all(tables, config.compare, seed=config.seed))
+    view = tables.view(load=("sentence_frames", "actors"))
+    tables.update(compare_all(view, config.compare, seed=config.seed))
+    del view
     if "sentences" in tables:  # key terms per administration, with or without topics
         tables["keyness"] = keyness(
-            tables["sentences"],
+            tables.read("sentences", ["doc_id", "sent_id", "lemmas"]),
             analysed_documents(tables["documents"], config),
             extra_stopwords=config.topics.extra_stopwords,
         )
@@ -356,6 +364,7 @@ def build_record(
     record["ocr"] = _ocr_record(documents)
     for key in (
         "lexicon_version",
+        "analysis",
         "lexicon_gold",
         "spacy_pipelines",
         "topics",

@@ -205,7 +205,6 @@ def find_actors(
         counted hit of the frame), country, language, administration, date, issuer, doc_type.
         Sorted by doc_id, sent_id, actor.
     """
-    from framelens.schemas import columns_of
     from framelens.schemas import validate as check
 
     table = actors if actors is not None else load_actors()
@@ -220,8 +219,29 @@ def find_actors(
     for f in FRAMES:
         out[f] = out[f"hits_{f}"].fillna(0).to_numpy() > 0
     lang_of_doc = dict(zip(sentences["doc_id"].tolist(), langs.tolist(), strict=False))
-    meta = document_metadata(sorted(set(out["doc_id"])), documents, lang_of_doc)
-    out = out.merge(meta, on="doc_id", how="left")
+    out = actors_with_metadata(out, documents, lang_of_doc, validate=False)
+    return check(out, "actors") if validate else out
+
+
+#: Columns of an actor mention that do not depend on document metadata (what the per-document
+#: cache of a streamed run keeps; ``actors_with_metadata`` adds the rest).
+MENTION_COLUMNS = ["doc_id", "sent_id", "actor", "actor_country", *FRAMES]
+
+
+def actors_with_metadata(
+    mentions: pd.DataFrame,
+    documents: pd.DataFrame | None,
+    langs: dict | None = None,
+    *,
+    validate: bool = True,
+) -> pd.DataFrame:
+    """The ``actors`` table from actor mentions (``MENTION_COLUMNS``) and the documents'
+    metadata (``langs``: doc_id -> language, for documents ``documents`` lacks)."""
+    from framelens.schemas import columns_of
+    from framelens.schemas import validate as check
+
+    meta = document_metadata(sorted(set(mentions["doc_id"])), documents, langs or {})
+    out = mentions[MENTION_COLUMNS].merge(meta, on="doc_id", how="left")
     out = (
         out[columns_of("actors")]
         .sort_values(["doc_id", "sent_id", "actor"], kind="stable")

@@ -332,6 +332,41 @@ def _document_tables(
 
 
 # --------------------------------------------------------------------------- public API
+def document_scores(
+    sentences: pd.DataFrame,
+    sentence_frames: pd.DataFrame,
+    documents: pd.DataFrame | None,
+    version: str,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The document tables (``frame_scores``, ``cooccurrence``) from sentence-level outputs.
+
+    ``sentences`` (doc_id, sent_id, n_tokens; language from a ``language`` column or
+    ``documents``) and ``sentence_frames`` (hits per frame) of the same sentences, in any order;
+    ``documents`` as in ``score_frames``. This is how ``score_frames`` builds them, so a
+    streamed run that scores documents batch by batch (or reads their sentence rows from the
+    cache) gives the same document tables (``framelens.pipeline.analysis``).
+    """
+    from framelens.schemas import validate as check
+
+    keys = ["doc_id", "sent_id"]
+    s = sentences.sort_values(keys, kind="stable").reset_index(drop=True)
+    sf = sentence_frames.sort_values(keys, kind="stable").reset_index(drop=True)
+    same = (
+        len(s) == len(sf)
+        and (s["doc_id"].astype(str).to_numpy() == sf["doc_id"].astype(str).to_numpy()).all()
+    )
+    if not (same and (s["sent_id"].to_numpy() == sf["sent_id"].to_numpy()).all()):
+        raise ValueError("sentences and sentence_frames must hold the same sentences")
+    counts = np.vstack([sf[f"hits_{f}"].to_numpy(dtype=np.int64) for f in FRAMES]).reshape(
+        len(FRAMES), len(sf)
+    )
+    langs = sentence_languages(s, documents)
+    doc_ids, lang_of_doc = _scored_doc_ids(s, langs, documents)
+    meta = document_metadata(doc_ids, documents, lang_of_doc)
+    fs, co = _document_tables(_document_counts(s, counts, doc_ids), meta, version)
+    return check(fs, "frame_scores"), check(co, "cooccurrence")
+
+
 def score_frames(
     sentences: pd.DataFrame,
     lexicon: Lexicon,

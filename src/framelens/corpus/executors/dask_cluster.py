@@ -273,3 +273,38 @@ def map_partitions(
                 raise error
             results[position[id(part)]] = result
     return results
+
+
+def imap_ordered(
+    fn: Callable[..., Any],
+    items: Iterator[Any],
+    args: tuple,
+    cfg: ExtractConfig,
+) -> Iterator[Any]:
+    """``fn(item, *args)`` for each item on the cluster, yielded in the items' order.
+
+    Items are drawn from the iterator only as the window allows (two per worker in flight),
+    and results that finish early wait in a buffer no larger than the window: the client
+    holds a bounded number of items and results, whatever the length of ``items``. Tasks are
+    named after ``fn``. The first error raised by ``fn`` is raised here.
+    """
+    position: dict[int, int] = {}
+
+    def numbered() -> Iterator[Any]:
+        for i, item in enumerate(items):
+            position[id(item)] = i
+            yield item
+
+    with dask_client(cfg) as client:
+        workers = n_workers(client)
+        done: dict[int, Any] = {}
+        nxt = 0
+        drawn: Any = numbered()  # _stream draws lazily
+        for item, result, error in _stream(client, fn, drawn, args, workers):
+            if error is not None:
+                raise error
+            done[position.pop(id(item))] = result
+            del item
+            while nxt in done:
+                yield done.pop(nxt)
+                nxt += 1
