@@ -210,3 +210,33 @@ def test_incremental_run_equals_cold_run(demo_run, make_demo_config, tmp_path):
             pd.testing.assert_frame_equal(
                 pd.read_parquet(warm_dir / name), pd.read_parquet(cold_dir / name), obj=name
             )
+
+
+def test_new_lexicon_run_reuses_topics_and_refits_nothing_else(demo_run, tmp_path):
+    """A whole run with another lexicon in a finished run's folder: sentences come from the
+    preprocessing cache and the topic models from the topic cache (the corpus did not change);
+    frames are re-scored and the instruments validated again."""
+    from framelens.pipeline import run
+
+    out = tmp_path / "out"
+    shutil.copytree(demo_run.out_dir, out)
+    cfg = demo_run.config.replace(out=str(out))
+    cfg.lexicon = type(cfg.lexicon)(**{**vars(cfg.lexicon), "version": "3.0.0"})
+    topic_cache = sorted((out / "cache" / "topics").glob("*.joblib"))
+    assert len(topic_cache) == 1
+    stamp = topic_cache[0].stat().st_mtime_ns
+    again = run(cfg.validate(), progress=False)
+    assert again.stage_errors == {}
+    n = len(again.tables["frame_scores"])
+    assert again.record["analysis"]["cache"]["preprocess"]["hits"] == n
+    assert again.record["analysis"]["cache"]["score"]["misses"] == n
+    assert sorted((out / "cache" / "topics").glob("*.joblib")) == topic_cache
+    assert topic_cache[0].stat().st_mtime_ns == stamp  # read, not written again
+    assert len(list((out / "cache" / "measurement").glob("*.joblib"))) == 2
+    assert set(again.tables["frame_scores"]["lexicon_version"]) == {"3.0.0"}
+    for name in ("topics", "doc_topics", "topic_prevalence"):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(out / "tables" / f"{name}.parquet"),
+            pd.read_parquet(demo_run.out_dir / "tables" / f"{name}.parquet"),
+            obj=name,
+        )

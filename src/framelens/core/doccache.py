@@ -123,3 +123,46 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     if len(frames) == 1:
         return frames[0]
     return pd.concat(frames, ignore_index=True)
+
+
+class ResultCache:
+    """Whole results of a corpus-level step (the instruments' validation, a topic fit), keyed
+    by everything they depend on (``key``), pickled with joblib under ``folder``.
+
+    A result is a function of its key, so a hit is the result the step would compute; a miss
+    (new key, damaged or unreadable file) computes it again. Files are written to a temporary
+    name and renamed. The folder is the run's own cache: it is never shared between users, so
+    unpickling it is as safe as the run's own code.
+    """
+
+    def __init__(self, folder: str | os.PathLike):
+        self.folder = Path(folder)
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, k: str):
+        import joblib
+
+        path = self.folder / f"{k}.joblib"
+        try:
+            value = joblib.load(path)
+        except Exception:  # noqa: BLE001 - any unreadable entry is a miss
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, k: str, value) -> None:
+        import tempfile
+
+        import joblib
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{k}.", suffix=".tmp", dir=self.folder)
+        os.close(fd)
+        try:
+            joblib.dump(value, tmp, compress=3)
+            os.replace(tmp, self.folder / f"{k}.joblib")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

@@ -66,6 +66,10 @@ class AnalysisStage:
         Table name -> Parquet path of the sentence-level tables (already written, validated).
     record : dict
         Batches, executor and cache hits and misses per step (run.json ``analysis``).
+    lexicon_version : str
+    input_key : str
+        A hash of every document's preprocessing key, in doc_id order: the sentences table
+        is a function of it (later corpus-level steps key their caches on it).
     """
 
     frame_scores: pd.DataFrame
@@ -73,6 +77,7 @@ class AnalysisStage:
     streamed: dict[str, Path] = field(default_factory=dict)
     record: dict[str, Any] = field(default_factory=dict)
     lexicon_version: str = ""
+    input_key: str = ""
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"frame_scores": self.frame_scores, "cooccurrence": self.cooccurrence}
@@ -112,7 +117,8 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _files_hash(folder: Path | None) -> str:
+def files_hash(folder: Path | None) -> str:
+    """sha256 over the names and bytes of every file under ``folder`` ("" when none)."""
     if folder is None or not Path(folder).is_dir():
         return ""
     h = hashlib.sha256()
@@ -142,7 +148,7 @@ def stage_settings(
     score = {
         "framelens": __version__,
         "lexicon": lexicon.version,
-        "lexicon_files": _files_hash(lexicon.path),
+        "lexicon_files": files_hash(lexicon.path),
         "negation_window": config.lexicon.negation_window,
         "count_negated": config.lexicon.count_negated,
         "actors": _sha(actors.to_csv(index=False)),
@@ -288,6 +294,7 @@ def run_analysis(
     settings = BatchSettings(config.preprocess, lexicon, config.lexicon, actor_table)
     size = config.analysis.batch_documents
     pending: deque[_Batch] = deque()
+    inputs = hashlib.sha256()  # what the sentences are a function of, batch by batch
 
     def items() -> Iterator[tuple]:
         for start in range(0, len(docs), size):
@@ -310,6 +317,7 @@ def run_analysis(
         )
         for done in _executor(config)(analyse_partition, items(), (settings,)):
             batch = pending.popleft()
+            inputs.update("\n".join(batch.pre_key[d] for d in batch.docs["doc_id"]).encode())
             tables, fs, co = _assemble(batch, done, caches, lexicon.version)
             for name in STREAMED:
                 sinks[name].write(tables[name])
@@ -329,7 +337,7 @@ def run_analysis(
         },
     }
     streamed = {t: out_dir / "tables" / f"{t}.parquet" for t in STREAMED}
-    return AnalysisStage(fs_all, co_all, streamed, record, lexicon.version)
+    return AnalysisStage(fs_all, co_all, streamed, record, lexicon.version, inputs.hexdigest())
 
 
 def _caches(config: RunConfig, out_dir: Path) -> dict[str, Any]:

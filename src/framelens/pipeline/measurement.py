@@ -82,12 +82,50 @@ def validate_instruments(
     return tables, comp
 
 
+def cached_validate_instruments(
+    config: RunConfig, gold: Path, design: Path | None, cache_dir: Path | None
+) -> tuple[dict[str, pd.DataFrame], Any]:
+    """``validate_instruments``, kept under ``cache_dir`` (``<out>/cache/measurement``) keyed
+    by the gold and design files' bytes, the lexicon (version and files), the lexicon and
+    preprocessing settings, the seed and the framelens version: it does not depend on the
+    corpus, so a re-run (new documents) does not cross-validate again."""
+    if cache_dir is None:
+        return validate_instruments(config, gold, design)
+    from dataclasses import asdict
+
+    from framelens import __version__
+    from framelens.analysis.framing import load_lexicon
+    from framelens.core.doccache import ResultCache, key
+    from framelens.pipeline.analysis import files_hash
+
+    lexicon = load_lexicon(config.lexicon.version)
+    k = key(
+        "instruments",
+        __version__,
+        _file_record(gold)["sha256"],
+        _file_record(design)["sha256"] if design is not None else "",
+        lexicon.version,
+        files_hash(lexicon.path),
+        asdict(config.lexicon) | {"gold": None},
+        asdict(config.preprocess),
+        config.seed,
+    )
+    cache = ResultCache(cache_dir)
+    hit = cache.get(k)
+    if hit is not None:
+        return hit
+    result = validate_instruments(config, gold, design)
+    cache.put(k, result)
+    return result
+
+
 def choose_predictions(
     tables: dict[str, pd.DataFrame],
     config: RunConfig,
     gold: Path | None,
     design: Path | None,
     record: dict[str, Any],
+    cache_dir: Path | None = None,
 ) -> pd.DataFrame:
     """Validate the instruments (when gold is found), put their validation tables into
     ``tables`` and return the per-sentence ``frame_predictions`` of the chosen instrument."""
@@ -101,7 +139,7 @@ def choose_predictions(
     if gold is None:
         record["instrument_choice"] = {"rule": "lexicon (no gold sentences to validate with)"}
         return lexicon_frame_predictions(frames)
-    validation, comp = validate_instruments(config, gold, design)
+    validation, comp = cached_validate_instruments(config, gold, design, cache_dir)
     tables.update(validation)
     record["lexicon_gold"] = str(gold)
     choice = comp.choice.copy()
@@ -123,12 +161,14 @@ def run_measurement(
     gold: Path | None,
     record: dict[str, Any],
     documents: pd.DataFrame,
+    cache_dir: Path | None = None,
 ) -> None:
     """Add ``frame_predictions``, ``relevance``, ``frame_prevalence``,
     ``frame_prevalence_differences`` and ``design_units`` to ``tables`` (and the instruments'
     validation tables when gold is found); notes go into ``record`` (run.json).
 
-    ``documents`` are the documents the analysis kept (one per version group).
+    ``documents`` are the documents the analysis kept (one per version group). With
+    ``cache_dir`` the instruments' validation is cached there (``cached_validate_instruments``).
     """
     from framelens.analysis.framing.design import load_design_sample
     from framelens.analysis.framing.relevance import mark_relevance
@@ -136,7 +176,7 @@ def run_measurement(
 
     p = config.prevalence
     design_path = resolve_design_sample(config, gold) if p.enabled else None
-    predictions = choose_predictions(tables, config, gold, design_path, record)
+    predictions = choose_predictions(tables, config, gold, design_path, record, cache_dir)
     tables["frame_predictions"] = predictions
     if not p.enabled:
         return

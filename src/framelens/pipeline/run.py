@@ -253,7 +253,7 @@ def _run_analysis(result: RunResult, config: RunConfig, progress: bool) -> None:
         for lang in sorted(documents["language"].unique())
     }
     result.record["lexicon_version"] = stage.lexicon_version
-    result.record["analysis"] = stage.record
+    result.record["analysis"] = {**stage.record, "input_key": stage.input_key}
 
 
 def _run_measurement(result: RunResult, config: RunConfig, progress: bool) -> None:
@@ -263,17 +263,21 @@ def _run_measurement(result: RunResult, config: RunConfig, progress: bool) -> No
         raise RuntimeError("the measurement stage needs the frame scores of the analysis stage")
     documents = analysed_documents(result.tables["documents"], config)
     # result.tables reads the sentence-level tables from disk only when a step asks for them
-    run_measurement(result.tables, config, resolve_gold(config), result.record, documents)
+    run_measurement(
+        result.tables,
+        config,
+        resolve_gold(config),
+        result.record,
+        documents,
+        cache_dir=result.out_dir / "cache" / "measurement" if config.analysis.cache else None,
+    )
 
 
 def _run_topics(result: RunResult, config: RunConfig, progress: bool) -> None:
-    from framelens.models import fit_topics
-
     if "sentences" not in result.tables:
         raise RuntimeError("topics need the sentences of the analysis stage")
-    sentences = result.tables.read("sentences", ["doc_id", "sent_id", "text", "lemmas"])
     documents = analysed_documents(result.tables["documents"], config)
-    topics = fit_topics(sentences, documents, config.topics, config.seed)
+    topics, selection = _fit_topics_cached(result, config, documents)
     result.tables.update(topics.tables())
     from framelens.analysis.stats.topic_contrasts import topic_contrasts
 
@@ -283,17 +287,44 @@ def _run_topics(result: RunResult, config: RunConfig, progress: bool) -> None:
         ci=config.topics.ci,
         min_n=config.topics.min_n,
     )
-    selection = topics.selection
-    if selection is None and config.topics.run_selection:
-        from framelens.models import select_topics
-
-        selection = select_topics(sentences, documents, config.topics, config.seed)
     if selection is not None:
         from framelens.pipeline.topics import write_selection_figure
 
         result.tables.update(selection.tables())
         write_selection_figure(selection, result.out_dir)
     result.record["topics"] = topics.info
+
+
+def _fit_topics_cached(result: RunResult, config: RunConfig, documents: pd.DataFrame):
+    """The topic models and the selection diagnostics, from ``<out>/cache/topics`` when the
+    sentences (the analysis stage's ``input_key``), the documents' metadata, the topics
+    settings, the seed and the framelens version are those of a cached fit: a run whose corpus
+    did not change (a new lexicon, other comparison settings) does not refit."""
+    from dataclasses import asdict
+
+    from framelens.core.doccache import ResultCache, key
+    from framelens.models import fit_topics, select_topics
+
+    def fit():
+        sentences = result.tables.read("sentences", ["doc_id", "sent_id", "text", "lemmas"])
+        topics = fit_topics(sentences, documents, config.topics, config.seed)
+        selection = topics.selection
+        if selection is None and config.topics.run_selection:
+            selection = select_topics(sentences, documents, config.topics, config.seed)
+        return topics, selection
+
+    input_key = result.record.get("analysis", {}).get("input_key")
+    if not (config.analysis.cache and input_key):
+        return fit()
+    meta = documents.drop(columns=["text"], errors="ignore").to_csv(index=False)
+    k = key("topics", __version__, input_key, meta, asdict(config.topics), config.seed)
+    cache = ResultCache(result.out_dir / "cache" / "topics")
+    hit = cache.get(k)
+    if hit is not None:
+        return hit
+    fitted = fit()
+    cache.put(k, fitted)
+    return fitted
 
 
 def _run_compare(result: RunResult, config: RunConfig, progress: bool) -> None:
