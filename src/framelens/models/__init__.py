@@ -3,7 +3,10 @@ across languages through seeded themes (stage 4). Compute only.
 
 Estimators (scikit-learn style, parameters in scikit-learn's constraint format):
 ``LDATopicModel`` (gensim, single-core, reproducible) and ``NMFTopicModel`` (scikit-learn,
-tf-idf), fitted on a ``TopicCorpus`` from ``build_corpus``. Pipeline functions: ``fit_topics``
+tf-idf), fitted on a ``TopicCorpus`` from ``build_corpus``; above ``topics.stream_above``
+documents a language is fitted streamed (online LDA, ``MiniBatchNMF``). The sentences input is
+a DataFrame or a ``SentenceSource`` read in chunks of whole documents (``FrameSource``,
+``ParquetSentenceSource``). Pipeline functions: ``fit_topics``
 -> ``TopicResults`` (topics, doc_topics, topic_prevalence with method-of-composition
 intervals, seed ranks; ``.tables()``), ``select_topics`` -> ``SelectionResult``
 (``.tables()``), intrusion tests (``make_word_intrusion``, ``make_topic_intrusion``,
@@ -13,7 +16,7 @@ sheets are written by ``framelens.outputs.intrusion_sheets``, the figures are dr
 and the ``framelens topics`` commands live in ``framelens.pipeline.topics``.
 
 Modules, from the bottom up (the import-linter contract "framelens.models layers"):
-``_tokens``; ``topic_corpus``, ``seeds``, ``diagnostics``; ``base``; ``lda``, ``nmf``;
+``_tokens``, ``sources``; ``topic_corpus``, ``seeds``, ``diagnostics``; ``base``; ``lda``, ``nmf``;
 ``checks``, ``refits``, ``prevalence``, ``intrusion``; ``selection``; ``fit``.
 Methods: docs/topics.md.
 """
@@ -33,14 +36,18 @@ from framelens.models.nmf import NMFTopicModel
 from framelens.models.prevalence import estimate_prevalence
 from framelens.models.seeds import SeedLexicon, available_seed_versions, load_seeds
 from framelens.models.selection import SelectionResult, choose_k, select_topics
+from framelens.models.sources import FrameSource, ParquetSentenceSource, SentenceSource
 from framelens.models.topic_corpus import TopicCorpus, build_corpus
 
 __all__ = [
+    "FrameSource",
     "IntrusionTest",
     "LDATopicModel",
     "NMFTopicModel",
+    "ParquetSentenceSource",
     "SeedLexicon",
     "SelectionResult",
+    "SentenceSource",
     "TopicCorpus",
     "TopicModel",
     "TopicResults",

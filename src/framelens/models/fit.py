@@ -24,9 +24,11 @@ from framelens.models.refits import (
     languages_of,
     prepare_corpus,
     resolve_seeds,
+    stream_chunk_for,
 )
 from framelens.models.seeds import SeedLexicon
 from framelens.models.selection import SelectionResult, select_topics
+from framelens.models.sources import Sentences, sentence_chunks
 from framelens.models.topic_corpus import TopicCorpus, select_documents
 from framelens.schemas import columns_of
 
@@ -62,7 +64,8 @@ class TopicResults:
         aligned to.
     corpora : dict of str to TopicCorpus
     params : dict
-        Engine, k, seeds, seed version, pruning per language: recorded in run.json.
+        Engine, k, seeds, seed version, ``stream_above``, and per language (``languages``)
+        pruning, ``streamed`` and ``stream_chunk``: recorded in run.json.
     prevalence_draws : dict
         (country, administration, language) -> (B, k) replicates of the prevalence.
     selection : SelectionResult or None
@@ -115,10 +118,23 @@ class TopicResults:
 
 
 def document_excerpts(
-    sentences: pd.DataFrame, doc_ids: list[str], language: str, max_chars: int = 700
+    sentences: Sentences, doc_ids: list[str], language: str, max_chars: int = 700
 ) -> pd.DataFrame:
-    """The opening sentences of each document, up to about ``max_chars`` characters."""
-    sub = sentences[sentences["doc_id"].isin(doc_ids)]
+    """The opening sentences of each document, up to about ``max_chars`` characters.
+
+    ``sentences`` is the sentences table (doc_id, sent_id, text) or a ``SentenceSource``
+    (read chunk by chunk with those columns). Returns doc_id, language, excerpt, one row per
+    doc_id in ``doc_ids`` order ("" for a document without sentences)."""
+    wanted = set(doc_ids)
+    out: dict[str, str] = {}
+    for chunk in sentence_chunks(sentences, ["doc_id", "sent_id", "text"]):
+        out.update(_excerpts(chunk[chunk["doc_id"].isin(wanted)], max_chars))
+    rows = [(d, language, out.get(d, "")) for d in doc_ids]
+    return pd.DataFrame(rows, columns=EXCERPT_COLUMNS)
+
+
+def _excerpts(sub: pd.DataFrame, max_chars: int) -> dict[str, str]:
+    """doc_id -> excerpt of the documents in ``sub`` (rows of the sentences table)."""
     sub = sub.sort_values(["doc_id", "sent_id"], kind="mergesort")
     out = {}
     for doc_id, g in sub.groupby("doc_id", sort=True):
@@ -131,12 +147,11 @@ def document_excerpts(
                 break
         excerpt = " ".join(parts)
         out[doc_id] = excerpt if len(excerpt) <= max_chars else excerpt[:max_chars].rstrip() + " …"
-    rows = [(d, language, out.get(d, "")) for d in doc_ids]
-    return pd.DataFrame(rows, columns=EXCERPT_COLUMNS)
+    return out
 
 
 def fit_topics(
-    sentences: pd.DataFrame,
+    sentences: Sentences,
     documents: pd.DataFrame,
     config: TopicsConfig | None = None,
     seed: int = 0,
@@ -152,12 +167,17 @@ def fit_topics(
     from ``seed``, align the refits to the first (seeded themes by index, other topics by
     Hungarian matching of topic-word cosine), average topic-word and document-topic weights
     over the aligned refits, and estimate prevalence per country x administration with
-    method-of-composition intervals (``framelens.models.prevalence``).
+    method-of-composition intervals (``framelens.models.prevalence``). A language with more
+    than ``config.stream_above`` documents is fitted streamed (online LDA / MiniBatchNMF in
+    chunks of ``config.stream_chunk`` documents), recorded in ``params``.
 
     Parameters
     ----------
-    sentences : DataFrame
-        The ``sentences`` table (doc_id, sent_id, text, lemmas, ...). Not modified.
+    sentences : DataFrame or SentenceSource
+        The ``sentences`` table (doc_id, sent_id, text, lemmas, ...), not modified; or a source
+        serving it in chunks of whole documents (``FrameSource``, ``ParquetSentenceSource``,
+        ``framelens.models.sources``), read twice per language (lemmas for the corpus, text
+        for the excerpts) and a third time when k is selected. Both give the same tables.
     documents : DataFrame
         The ``documents`` table (doc_id, country, language, administration, status, ...).
     config : TopicsConfig, optional
@@ -189,6 +209,7 @@ def fit_topics(
         "n_seeds": config.n_seeds,
         "n_boot": config.n_boot,
         "ci": config.ci,
+        "stream_above": config.stream_above,
         "languages": {},
     }
     for lang in languages_of(documents, languages):
@@ -237,7 +258,7 @@ def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
 
 def _fit_one_language(
     parts: _Parts,
-    sentences: pd.DataFrame,
+    sentences: Sentences,
     documents: pd.DataFrame,
     lang: str,
     config: TopicsConfig,
@@ -281,6 +302,8 @@ def _fit_one_language(
         "n_docs_language": len(select_documents(documents, lang)),
         "n_terms": corpus.n_terms,
         "n_refits": len(fitted),
+        "streamed": stream_chunk_for(corpus, config) is not None,
+        "stream_chunk": stream_chunk_for(corpus, config),
         "model_seeds": [m.random_seed_ for m in fitted],
         "labels": labels,
         "pruning": corpus.pruning,
@@ -291,7 +314,7 @@ def _fit_one_language(
 
 
 def _number_of_topics(
-    sentences: pd.DataFrame, documents: pd.DataFrame, lang: str, config: TopicsConfig, seed: int
+    sentences: Sentences, documents: pd.DataFrame, lang: str, config: TopicsConfig, seed: int
 ) -> tuple[int, SelectionResult | None]:
     """``config.k``, or the k ``select_topics`` chooses for ``lang`` with ``config.engine``
     when it is None (with that selection)."""

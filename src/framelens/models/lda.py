@@ -5,6 +5,12 @@ so two runs with the same ``random_state`` give different topics. ``LdaModel`` p
 in one process in corpus order and draws every random number from one
 ``numpy.random.RandomState(random_state)``: same corpus + seed gives identical topics. (See
 docs/topics.md, Determinism.)
+
+Streamed mode (``stream_chunk`` set; ``fit_topics`` sets it above ``topics.stream_above``
+documents): gensim reads the corpus as a stream (``_BowStream``: one bag of words at a time,
+converted from the sparse matrix, never a list of all documents) and updates the topics online
+after every ``stream_chunk`` documents. The updates are those of the in-memory fit with
+``chunksize = stream_chunk`` (tested bit for bit); only memory differs.
 """
 
 from __future__ import annotations
@@ -30,12 +36,25 @@ logging.getLogger("gensim").setLevel(logging.WARNING)
 
 
 def _csr_to_bow(dtm) -> list[list[tuple[int, int]]]:
-    dtm = dtm.tocsr()
-    out = []
-    for i in range(dtm.shape[0]):
-        lo, hi = dtm.indptr[i], dtm.indptr[i + 1]
-        out.append(list(zip(dtm.indices[lo:hi].tolist(), dtm.data[lo:hi].tolist(), strict=True)))
-    return out
+    return list(_BowStream(dtm))
+
+
+class _BowStream:
+    """The rows of a sparse count matrix as gensim bags of words, converted one row at a time
+    on each iteration: a re-iterable streamed corpus with a length (like gensim's
+    ``Sparse2Corpus``, with Python ints as ``_csr_to_bow`` gives)."""
+
+    def __init__(self, dtm):
+        self._dtm = dtm.tocsr()
+
+    def __len__(self) -> int:
+        return int(self._dtm.shape[0])
+
+    def __iter__(self):
+        indptr, indices, data = self._dtm.indptr, self._dtm.indices, self._dtm.data
+        for i in range(self._dtm.shape[0]):
+            lo, hi = indptr[i], indptr[i + 1]
+            yield list(zip(indices[lo:hi].tolist(), data[lo:hi].tolist(), strict=True))
 
 
 class LDATopicModel(TopicModel):
@@ -67,6 +86,9 @@ class LDATopicModel(TopicModel):
         Documents per online update (>= n_docs makes each pass one batch update).
     decay, offset : float
         Online learning-rate parameters (kappa, tau_0).
+    stream_chunk : int or None, default None
+        Streamed mode: gensim reads the corpus as a stream and updates online every
+        ``stream_chunk`` documents (replaces ``chunksize``); None fits on an in-memory list.
 
     Attributes
     ----------
@@ -91,6 +113,7 @@ class LDATopicModel(TopicModel):
         "eta": [POSITIVE_REAL, None],
         "decay": [Interval(Real, 0.5, 1.0, closed="both")],
         "offset": [POSITIVE_REAL],
+        "stream_chunk": [POSITIVE_INT, None],
     }
 
     def __init__(
@@ -107,6 +130,7 @@ class LDATopicModel(TopicModel):
         chunksize: int = 2000,
         decay: float = 0.5,
         offset: float = 1.0,
+        stream_chunk: int | None = None,
     ):
         super().__init__(
             k, random_state=random_state, seed_terms=seed_terms, seed_strength=seed_strength
@@ -118,6 +142,11 @@ class LDATopicModel(TopicModel):
         self.chunksize = chunksize
         self.decay = decay
         self.offset = offset
+        self.stream_chunk = stream_chunk
+
+    def _chunk(self) -> int:
+        """Documents per online update (and per inference call)."""
+        return int(self.stream_chunk if self.stream_chunk is not None else self.chunksize)
 
     def fit(self, corpus: TopicCorpus) -> LDATopicModel:
         """Fit LDA on ``corpus`` (not modified). Returns self."""
@@ -131,7 +160,7 @@ class LDATopicModel(TopicModel):
         for t, c in enumerate(cols):
             if c:
                 eta[t, c] += float(self.seed_strength) * np.maximum(counts[c], 1.0)
-        bow = _csr_to_bow(corpus.dtm)
+        bow = _csr_to_bow(corpus.dtm) if self.stream_chunk is None else _BowStream(corpus.dtm)
         self.model_ = LdaModel(
             corpus=bow,
             num_topics=k,
@@ -141,7 +170,7 @@ class LDATopicModel(TopicModel):
             alpha=self.alpha,
             eta=eta,
             random_state=seed,
-            chunksize=int(self.chunksize),
+            chunksize=self._chunk(),
             decay=float(self.decay),
             offset=float(self.offset),
             update_every=1,
@@ -156,15 +185,16 @@ class LDATopicModel(TopicModel):
         return self
 
     def _gamma(self, corpus: TopicCorpus) -> np.ndarray:
-        dtm = self._aligned(corpus)
-        bow = _csr_to_bow(dtm)
+        dtm = self._aligned(corpus).tocsr()
         # gensim initialises gamma from the model's RandomState: reset it so that transform
-        # is a pure function of (model, corpus, random_seed_).
+        # is a pure function of (model, corpus, random_seed_). Its draws are sequential, so the
+        # chunking does not change them; each chunk is converted to bags of words on its own.
         self.model_.random_state = np.random.RandomState(self.random_seed_)
         gammas = []
-        step = max(1, int(self.chunksize))
-        for lo in range(0, len(bow), step):
-            g, _ = self.model_.inference(bow[lo : lo + step], collect_sstats=False)
+        step = max(1, self._chunk())
+        for lo in range(0, dtm.shape[0], step):
+            bow = _csr_to_bow(dtm[lo : lo + step])
+            g, _ = self.model_.inference(bow, collect_sstats=False)
             gammas.append(np.asarray(g, dtype=np.float64))
         if not gammas:
             return np.zeros((0, int(self.k)))

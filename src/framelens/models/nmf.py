@@ -22,6 +22,14 @@ given that H. The pseudo-documents' loadings B are discarded; ``doc_topic_`` and
 ``transform`` use the real documents only. Unlike LDA's prior, nothing pins a theme to its
 seeds: ``fit_topics`` reports the seed terms' ranks so a drifting theme is visible
 (docs/topics.md, Seeded priors).
+
+Streamed mode (``stream_chunk`` set; ``fit_topics`` sets it above ``topics.stream_above``
+documents): scikit-learn's ``MiniBatchNMF`` (online multiplicative updates of H from
+mini-batches of ``stream_chunk`` rows, Frobenius loss) on the same sparse tf-idf matrix, with the
+same initialisation (NNDSVDa from ``random_state``, or the seeded custom init above) and the
+same pseudo-documents in seeded mode. It is a different optimiser: its topics are close to, not
+equal to, the batch fit's. Deterministic for a fixed ``random_state`` (batches are taken in row
+order).
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from numbers import Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.decomposition import NMF, non_negative_factorization
+from sklearn.decomposition import NMF, MiniBatchNMF, non_negative_factorization
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -71,6 +79,9 @@ class NMFTopicModel(TopicModel):
         Named themes and their seed terms; theme i initialises topic i.
     seed_strength : float, default 1.0
         Seed terms start at (1 + seed_strength) x the largest initial entry of H.
+    stream_chunk : int or None, default None
+        Streamed mode: ``MiniBatchNMF`` with ``batch_size = stream_chunk`` (``max_iter`` then
+        counts passes over the data); None fits scikit-learn's batch ``NMF``.
 
     Attributes
     ----------
@@ -82,7 +93,7 @@ class NMFTopicModel(TopicModel):
     components_ : ndarray of shape (k, n_terms)
         H, unnormalised.
     tfidf_ : sklearn TfidfTransformer
-    model_ : sklearn NMF
+    model_ : sklearn NMF, or MiniBatchNMF in streamed mode
     """
 
     engine = "nmf"
@@ -95,6 +106,7 @@ class NMFTopicModel(TopicModel):
         "alpha_H": [NON_NEGATIVE_REAL, StrOptions({"same"})],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
         "sublinear_tf": ["boolean"],
+        "stream_chunk": [POSITIVE_INT, None],
     }
 
     def __init__(
@@ -111,10 +123,12 @@ class NMFTopicModel(TopicModel):
         sublinear_tf: bool = True,
         seed_terms: SeedTerms | None = None,
         seed_strength: float = 1.0,
+        stream_chunk: int | None = None,
     ):
         super().__init__(
             k, random_state=random_state, seed_terms=seed_terms, seed_strength=seed_strength
         )
+        self.stream_chunk = stream_chunk
         self.max_iter = max_iter
         self.tol = tol
         self.init = init
@@ -123,7 +137,20 @@ class NMFTopicModel(TopicModel):
         self.l1_ratio = l1_ratio
         self.sublinear_tf = sublinear_tf
 
-    def _nmf(self, seed: int, init: str) -> NMF:
+    def _nmf(self, seed: int, init: str) -> NMF | MiniBatchNMF:
+        if self.stream_chunk is not None:
+            return MiniBatchNMF(
+                n_components=int(self.k),
+                init=init,
+                batch_size=int(self.stream_chunk),
+                beta_loss="frobenius",
+                tol=float(self.tol),
+                max_iter=int(self.max_iter),
+                random_state=seed,
+                alpha_W=float(self.alpha_W),
+                alpha_H=self.alpha_H,
+                l1_ratio=float(self.l1_ratio),
+            )
         return NMF(
             n_components=int(self.k),
             init=init,

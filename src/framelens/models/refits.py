@@ -1,8 +1,9 @@
 """Fitting one language: what ``fit_topics`` and ``select_topics`` share.
 
 The topic section's checks, the seed lexicon of a run, the languages to model, the pruned
-corpus of a language with its seed terms, the engine for a name and hyperparameters, the seed
-of each refit, and ``fit_language``: R refits of one engine aligned to the first (seeded themes
+corpus of a language with its seed terms, whether a language is fitted streamed
+(``stream_chunk_for``), the engine for a name and hyperparameters, the seed of each refit, and
+``fit_language``: R refits of one engine aligned to the first (seeded themes
 by index, other topics by Hungarian matching of topic-word cosine,
 ``framelens.models.diagnostics.match_topics``).
 
@@ -26,6 +27,7 @@ from framelens.models.diagnostics import match_topics
 from framelens.models.lda import LDATopicModel
 from framelens.models.nmf import NMFTopicModel
 from framelens.models.seeds import SeedLexicon, load_seeds
+from framelens.models.sources import Sentences
 from framelens.models.topic_corpus import TopicCorpus, build_corpus
 
 ENGINES = ("lda", "nmf")
@@ -64,7 +66,17 @@ def check_topics_config(config: TopicsConfig) -> TopicsConfig:
         )
     if config.selection_rule == "fixed" and config.k is None:
         bad("k", None, "selection_rule 'fixed' needs topics.k")
+    if not isinstance(config.stream_above, int) or config.stream_above < 0:
+        bad("stream_above", config.stream_above, "must be an integer >= 0 (documents)")
+    if not isinstance(config.stream_chunk, int) or config.stream_chunk < 1:
+        bad("stream_chunk", config.stream_chunk, "must be an integer >= 1 (documents)")
     return config
+
+
+def stream_chunk_for(corpus: TopicCorpus, config: TopicsConfig) -> int | None:
+    """``config.stream_chunk`` when ``corpus`` has more than ``config.stream_above`` documents
+    (the language is fitted streamed: online LDA, MiniBatchNMF), else None (in memory)."""
+    return int(config.stream_chunk) if corpus.n_docs > config.stream_above else None
 
 
 def resolve_seeds(config: TopicsConfig, seeds: SeedLexicon | None) -> SeedLexicon | None:
@@ -81,8 +93,10 @@ def make_model(
     random_state: int,
     config: TopicsConfig,
     seed_terms: SeedTerms | None = None,
+    stream_chunk: int | None = None,
 ) -> TopicModel:
-    """The estimator for ``engine`` with the config's hyperparameters."""
+    """The estimator for ``engine`` with the config's hyperparameters; streamed with chunks of
+    ``stream_chunk`` documents when it is set (``stream_chunk_for``)."""
     if engine == "lda":
         return LDATopicModel(
             k,
@@ -92,6 +106,7 @@ def make_model(
             alpha=config.alpha,
             seed_terms=seed_terms,
             seed_strength=config.seed_strength,
+            stream_chunk=stream_chunk,
         )
     if engine == "nmf":
         return NMFTopicModel(
@@ -99,6 +114,7 @@ def make_model(
             random_state=random_state,
             seed_terms=seed_terms,
             seed_strength=config.seed_strength,
+            stream_chunk=stream_chunk,
         )
     raise ConfigError(Errors.E003.format(key="topics.engine", value=engine, reason="use lda|nmf"))
 
@@ -118,7 +134,7 @@ def languages_of(documents: pd.DataFrame, languages: list[str] | None = None) ->
 
 
 def prepare_corpus(
-    sentences: pd.DataFrame,
+    sentences: Sentences,
     documents: pd.DataFrame,
     language: str,
     config: TopicsConfig,
@@ -169,7 +185,8 @@ def fit_language(
     config: TopicsConfig,
     seed: int,
 ) -> tuple[list[TopicModel], np.ndarray, np.ndarray, np.ndarray | None, list[str]]:
-    """Fit R refits of one language and align them to the first.
+    """Fit R refits of one language and align them to the first (streamed above
+    ``config.stream_above`` documents, ``stream_chunk_for``).
 
     Returns (models, topic_word (R, k, V), doc_topic (R, n, k), concentration (R, n, k) or
     None, labels).
@@ -177,10 +194,10 @@ def fit_language(
     n_fixed = len(seed_terms) if seed_terms else 0
     models: list[TopicModel] = []
     tw, dt, conc = [], [], []
+    chunk = stream_chunk_for(corpus, config)
     for r in range(config.n_seeds):
-        m = make_model(
-            engine, k, model_seed(seed, corpus.language, engine, k, r), config, seed_terms
-        )
+        s = model_seed(seed, corpus.language, engine, k, r)
+        m = make_model(engine, k, s, config, seed_terms, stream_chunk=chunk)
         m.fit(corpus)
         if r == 0:
             perm = np.arange(k)

@@ -20,6 +20,10 @@ Choice rules (``config.selection_rule``), applied per language to the means over
 - ``fixed``: ``config.k`` and ``config.engine``.
 
 Ties go to the smaller k, then to ``config.engine``.
+
+A language with more than ``config.stream_above`` documents is fitted with the streamed
+estimators (online LDA in chunks, MiniBatchNMF; ``refits.stream_chunk_for``), the same ones
+``fit_topics`` then uses; ``SelectionResult.streamed`` records the chunk size per language.
 """
 
 from __future__ import annotations
@@ -39,8 +43,10 @@ from framelens.models.refits import (
     model_seed,
     prepare_corpus,
     resolve_seeds,
+    stream_chunk_for,
 )
 from framelens.models.seeds import SeedLexicon
+from framelens.models.sources import Sentences
 from framelens.models.topic_corpus import TopicCorpus
 from framelens.schemas import columns_of
 
@@ -75,12 +81,16 @@ class SelectionResult:
         coherence-against-exclusivity figure (``plot_selection``).
     skipped : list of dict
         Grid points not fitted and why.
+    streamed : dict of str to int or None
+        Per language: the chunk size (documents) of its streamed fits, or None when it was
+        fitted in memory (``topics.stream_above``).
     """
 
     table: pd.DataFrame
     chosen: pd.DataFrame
     figure: pd.DataFrame
     skipped: list[dict[str, Any]] = field(default_factory=list)
+    streamed: dict[str, int | None] = field(default_factory=dict)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables of the selection by table name: ``topic_selection`` (``table``) and
@@ -97,6 +107,7 @@ class SelectionResult:
             chosen=pd.concat([s.chosen for s in results], ignore_index=True),
             figure=pd.concat([s.figure for s in results], ignore_index=True),
             skipped=[x for s in results for x in s.skipped],
+            streamed={lang: c for s in results for lang, c in s.streamed.items()},
         )
 
 
@@ -172,7 +183,7 @@ def _minmax(x: pd.Series) -> pd.Series:
 
 
 def select_topics(
-    sentences: pd.DataFrame,
+    sentences: Sentences,
     documents: pd.DataFrame,
     config: TopicsConfig | None = None,
     seed: int = 0,
@@ -184,7 +195,9 @@ def select_topics(
 
     Parameters
     ----------
-    sentences, documents : DataFrame
+    sentences : DataFrame or SentenceSource
+        As for ``fit_topics``. Not modified.
+    documents : DataFrame
         As for ``fit_topics``. Not modified.
     config : TopicsConfig, optional
         ``k_grid``, ``selection_engines``, ``n_seeds``, ``selection_rule``, ``min_stability``
@@ -211,14 +224,18 @@ def select_topics(
     seeds = resolve_seeds(config, seeds)
     rows: list[list[Any]] = []
     skipped: list[dict[str, Any]] = []
+    streamed: dict[str, int | None] = {}
     for lang in languages_of(documents, languages):
         corpus, seed_terms = prepare_corpus(sentences, documents, lang, config, seeds)
+        streamed[lang] = stream_chunk_for(corpus, config)
         fits = fit_grid(corpus, seed_terms, config, seed, skipped)
         if fits:
             rows.extend(score_grid(corpus, fits, config))
     table = pd.DataFrame(rows, columns=SELECTION_COLUMNS)
     chosen, figure = _choose_and_summarise(table, config)
-    return SelectionResult(table=table, chosen=chosen, figure=figure, skipped=skipped)
+    return SelectionResult(
+        table=table, chosen=chosen, figure=figure, skipped=skipped, streamed=streamed
+    )
 
 
 def fit_grid(
@@ -228,12 +245,14 @@ def fit_grid(
     seed: int,
     skipped: list[dict[str, Any]],
 ) -> list[GridFit]:
-    """Fit every (engine, k, refit) of the grid on ``corpus``, engines and k in order.
+    """Fit every (engine, k, refit) of the grid on ``corpus``, engines and k in order
+    (streamed above ``config.stream_above`` documents, as in ``fit_topics``).
 
     k below the number of seeded themes is not fitted: it is appended to ``skipped`` with the
     reason.
     """
     n_themes = len(seed_terms) if seed_terms else 0
+    chunk = stream_chunk_for(corpus, config)
     fits: list[GridFit] = []
     for engine in config.selection_engines:
         for k in sorted(set(config.k_grid)):
@@ -249,7 +268,7 @@ def fit_grid(
                 continue
             for r in range(config.n_seeds):
                 s = model_seed(seed, corpus.language, engine, k, r)
-                m = make_model(engine, k, s, config, seed_terms).fit(corpus)
+                m = make_model(engine, k, s, config, seed_terms, stream_chunk=chunk).fit(corpus)
                 tops = m.top_terms(TOPN)
                 words = [g["term"].tolist() for _, g in tops.groupby("topic", sort=True)]
                 fits.append(GridFit(engine, k, s, m.topic_word_, words))

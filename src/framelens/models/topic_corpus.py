@@ -1,9 +1,11 @@
 """The document-term matrix a topic model is fitted on (``TopicCorpus``) and how it is built.
 
-``build_corpus`` turns the ``sentences`` table of the preprocessing stage into one bag of
-lemmas per document of one language, prunes the vocabulary by documented rules and returns a
-``TopicCorpus``: doc_ids, vocabulary, a sparse count matrix, the tokenised documents (used by
-coherence measures) and the documents' metadata (which travels along, like quanteda docvars).
+``build_corpus`` turns the ``sentences`` table of the preprocessing stage (a DataFrame, or a
+``SentenceSource`` read chunk by chunk, ``framelens.models.sources``: the same corpus, without
+the whole table in memory) into one bag of lemmas per document of one language, prunes the
+vocabulary by documented rules and returns a ``TopicCorpus``: doc_ids, vocabulary, a sparse
+count matrix, the tokenised documents (used by coherence measures) and the documents' metadata
+(which travels along, like quanteda docvars).
 
 Pruning, in this order (see ``docs/topics.md``):
 
@@ -33,6 +35,7 @@ import scipy.sparse as sp
 
 from framelens.core.errors import ConfigError, Errors
 from framelens.models._tokens import document_tokens
+from framelens.models.sources import Sentences, sentence_chunks
 
 #: Metadata columns carried from ``documents`` into ``TopicCorpus.metadata`` when present.
 METADATA_COLUMNS = ["doc_id", "country", "language", "administration", "date", "issuer", "doc_type"]
@@ -107,7 +110,7 @@ def select_documents(documents: pd.DataFrame, language: str) -> pd.DataFrame:
 
 
 def build_corpus(
-    sentences: pd.DataFrame,
+    sentences: Sentences,
     documents: pd.DataFrame,
     language: str,
     *,
@@ -126,8 +129,8 @@ def build_corpus(
 
     Parameters
     ----------
-    sentences : DataFrame
-        The ``sentences`` table: doc_id, sent_id, lemmas (lower-cased, space-joined), ...
+    sentences : DataFrame or SentenceSource
+        The ``sentences`` table (doc_id, sent_id, lemmas, ...) or a source of it (read once).
     documents : DataFrame
         The ``documents`` table: doc_id, language, status (optional) and metadata columns.
     language : str
@@ -195,17 +198,38 @@ def _metadata(docs: pd.DataFrame, doc_ids: list[str]) -> pd.DataFrame:
 
 
 def _document_texts(
-    sentences: pd.DataFrame,
+    sentences: Sentences,
     doc_ids: list[str],
     language: str,
     stopwords: Iterable[str],
     min_chars: int,
 ) -> list[list[str]]:
-    """Step 1 of ``build_corpus``: each document's kept tokens, in ``doc_ids`` order."""
-    tokens = document_tokens(
-        sentences, doc_ids, language, extra_stopwords=stopwords, min_chars=min_chars
-    )
-    return [tokens[d] for d in doc_ids]
+    """Step 1 of ``build_corpus``: each document's kept tokens, in ``doc_ids`` order.
+
+    A source is read chunk by chunk: each chunk's documents of ``doc_ids`` are tokenised and
+    only their kept tokens are kept, so the sentences table is never whole in memory."""
+    if isinstance(sentences, pd.DataFrame):
+        tokens = document_tokens(
+            sentences, doc_ids, language, extra_stopwords=stopwords, min_chars=min_chars
+        )
+        return [tokens[d] for d in doc_ids]
+    wanted = set(doc_ids)
+    tokens = {}
+    for chunk in sentence_chunks(sentences, ["doc_id", "sent_id", "lemmas"]):
+        present = [d for d in pd.unique(chunk["doc_id"]) if d in wanted]
+        if not present:
+            continue
+        part = document_tokens(
+            chunk, present, language, extra_stopwords=stopwords, min_chars=min_chars
+        )
+        for d, toks in part.items():
+            if d in tokens:
+                raise ValueError(
+                    f"document {d!r} is in two chunks of the sentence source: a chunk must "
+                    "hold all sentences of its documents"
+                )
+            tokens[d] = toks
+    return [tokens.get(d, []) for d in doc_ids]
 
 
 def _prune_vocabulary(

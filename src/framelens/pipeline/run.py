@@ -303,10 +303,16 @@ def _fit_topics_cached(result: RunResult, config: RunConfig, documents: pd.DataF
     from dataclasses import asdict
 
     from framelens.core.doccache import ResultCache, key
-    from framelens.models import fit_topics, select_topics
+    from framelens.models import ParquetSentenceSource, fit_topics, select_topics
 
     def fit():
-        sentences = result.tables.read("sentences", ["doc_id", "sent_id", "text", "lemmas"])
+        # read from the streamed Parquet in chunks of whole documents, never whole
+        path = result.tables.path("sentences")
+        sentences = (
+            ParquetSentenceSource(path)
+            if path is not None and result.tables.on_disk("sentences")
+            else result.tables.read("sentences", ["doc_id", "sent_id", "text", "lemmas"])
+        )
         topics = fit_topics(sentences, documents, config.topics, config.seed)
         selection = topics.selection
         if selection is None and config.topics.run_selection:
@@ -317,7 +323,7 @@ def _fit_topics_cached(result: RunResult, config: RunConfig, documents: pd.DataF
     if not (config.analysis.cache and input_key):
         return fit()
     meta = documents.drop(columns=["text"], errors="ignore").to_csv(index=False)
-    k = key("topics", __version__, input_key, meta, asdict(config.topics), config.seed)
+    k = key("topics-2", __version__, input_key, meta, asdict(config.topics), config.seed)
     cache = ResultCache(result.out_dir / "cache" / "topics")
     hit = cache.get(k)
     if hit is not None:
