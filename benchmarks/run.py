@@ -1,7 +1,8 @@
 """Every framelens benchmark in one run: each figure printed with its goal beside it.
 
     python benchmarks/run.py [--quick] [--json FILE]
-    python benchmarks/run.py --scale [--scale-sizes 1,4,10] [--json FILE]
+    python benchmarks/run.py --scale [--scale-sizes 1,4,10] [--scale-no-dask] [--json FILE]
+    python benchmarks/run.py --scale --scale-dask-only [--dask-docs 40] [--json FILE]
 
 Aggregates ``bench_extract.measure`` (extraction, cache, fast engine, memory, dask, whole
 runs), ``bench_scoring.measure`` (scoring speed, regex baseline, preprocessing overhead) and
@@ -14,9 +15,12 @@ A benchmark that fails is reported as such (its figures ``null``); the others st
 
 ``--scale`` runs only the scale benchmark (``bench_scale.measure``: the whole ``framelens run``
 on 1x, 4x and 10x replicas of the shared corpus, peak RSS of the process tree, seconds per
-document, a warm re-run with 1% new documents) and ``bench_scoring.measure`` (scoring speed),
-and prints the scale figures (SCALE_FIGURES) with their goals; the dask figure is reported as
-not measured at scale.
+document, a warm re-run with 1% new documents), ``bench_scale.measure_dask`` (the per-document
+pipeline, extraction + analysis, on a dask LocalCluster of 1 then 2 workers, on the 1x replica
+corpus) and ``bench_scoring.measure`` (scoring speed), and prints the scale figures
+(SCALE_FIGURES) with their goals. ``--scale-dask-only`` measures the dask figure alone
+(``--dask-docs N`` on N shared documents, ``--dask-corpus DIR`` on a corpus folder, for a quick
+check); ``--scale-no-dask`` skips it.
 """
 
 from __future__ import annotations
@@ -55,8 +59,19 @@ SCALE_FIGURES: list[tuple[str, str, str | None, float | None]] = [
     ("time_per_doc_ratio_10x", "<= 1.15", "<=", 1.15),
     ("incremental_speedup", ">= 10", ">=", 10),
     ("dask_speedup_2_workers", ">= 1.7", ">=", 1.7),
+    ("dask_seconds_1_worker", "reported (no goal)", None, None),
+    ("dask_seconds_2_workers", "reported (no goal)", None, None),
+    ("machine_parallel_ceiling", "reported (2.0 = two cores)", None, None),
     ("score_tokens_per_s", ">= 2,000,000 (one core)", ">=", 2_000_000),
 ]
+
+#: figures ``bench_scale.measure_dask`` returns
+DASK_KEYS = (
+    "dask_speedup_2_workers",
+    "dask_seconds_1_worker",
+    "dask_seconds_2_workers",
+    "machine_parallel_ceiling",
+)
 
 VERSIONS = (
     "framelens",
@@ -177,7 +192,13 @@ def _table(spec, figures: dict) -> list[dict]:
     return table
 
 
-def run_scale(sizes: tuple[int, ...], with_scoring: bool = True) -> dict:
+def run_scale(
+    sizes: tuple[int, ...],
+    with_scoring: bool = True,
+    dask: dict | None = None,
+) -> dict:
+    """The scale figures: ``sizes`` (may be empty) for ``bench_scale.measure``, ``dask``
+    the keyword arguments of ``bench_scale.measure_dask`` (None = not measured)."""
     details: dict = {}
     errors: dict = {}
     timings: dict = {}
@@ -187,22 +208,53 @@ def run_scale(sizes: tuple[int, ...], with_scoring: bool = True) -> dict:
 
     import bench_scale
 
-    step("scale", lambda: bench_scale.measure(sizes, log=lambda m: print("   ", m, flush=True)))
+    def say(message: str) -> None:
+        print("   ", message, flush=True)
+
+    if dask is not None:
+        step("dask", lambda: bench_scale.measure_dask(**dask, log=say))
+    if sizes:
+        step("scale", lambda: bench_scale.measure(sizes, log=say))
     if with_scoring:
         step("scoring", lambda: __import__("bench_scoring").measure(False))
     figures: dict = {}
     scale = details.get("scale", {})
     for key in ("memory_ratio_10x", "time_per_doc_ratio_10x", "incremental_speedup"):
         figures[key] = scale.get(key)
-    figures["dask_speedup_2_workers"] = None  # not measured at scale
+    for key in DASK_KEYS:
+        figures[key] = details.get("dask", {}).get(key)
     figures["score_tokens_per_s"] = details.get("scoring", {}).get("score_tokens_per_s")
     table = _table(SCALE_FIGURES, figures)
-    notes = {"dask_speedup_2_workers": "not measured at scale"}
+    notes = _scale_notes(sizes, with_scoring, dask, scale, table)
+    return {
+        "scale": True,
+        "sizes": list(sizes),
+        "figures": table,
+        "notes": notes,
+        "machine": machine(),
+        "versions": versions(),
+        "seconds": timings,
+        "errors": errors,
+        "details": details,
+    }
+
+
+def _scale_notes(sizes, with_scoring: bool, dask, scale: dict, table: list[dict]) -> dict:
+    """Why a scale figure is missing or where it was measured; adds the ratios measured at
+    the largest size when it is not 10x to ``table``."""
+    notes: dict = {}
+    if dask is None:
+        notes.update({key: "not measured (--scale-no-dask)" for key in DASK_KEYS})
+    elif dask.get("docs") or dask.get("corpus"):
+        what = dask.get("corpus") or f"{dask['docs']} shared documents"
+        notes["dask_speedup_2_workers"] = f"on {what}, not the 1x corpus"
     if not with_scoring:
-        notes["score_tokens_per_s"] = "not measured (--scale-no-scoring)"
+        notes["score_tokens_per_s"] = "not measured (--scale-no-scoring / --scale-dask-only)"
     largest = scale.get("largest_size")
-    for key in ("memory_ratio_10x", "time_per_doc_ratio_10x"):
-        if figures[key] is None:
+    for key in ("memory_ratio_10x", "time_per_doc_ratio_10x", "incremental_speedup"):
+        if not sizes:
+            notes[key] = "not measured (no sizes)"
+        elif key != "incremental_speedup" and scale.get(key) is None:
             notes[key] = f"not measured (sizes {','.join(str(n) for n in sizes)})"
     if largest and largest != 10:
         # measured at the largest size instead of 10x: reported under their own names
@@ -218,17 +270,7 @@ def run_scale(sizes: tuple[int, ...], with_scoring: bool = True) -> dict:
                     }
                 )
         notes["incremental_speedup"] = f"measured at {largest}x"
-    return {
-        "scale": True,
-        "sizes": list(sizes),
-        "figures": table,
-        "notes": notes,
-        "machine": machine(),
-        "versions": versions(),
-        "seconds": timings,
-        "errors": errors,
-        "details": details,
-    }
+    return notes
 
 
 def _show(value) -> str:
@@ -237,6 +279,51 @@ def _show(value) -> str:
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     return f"{value:.2f}"
+
+
+def _dask_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of the dask figure of ``--scale``."""
+    parser.add_argument(
+        "--scale-no-dask", action="store_true", help="--scale without the dask figure"
+    )
+    parser.add_argument(
+        "--scale-dask-only",
+        action="store_true",
+        help="--scale measuring only the dask figure (no replica sizes, no scoring)",
+    )
+    parser.add_argument(
+        "--dask-docs", type=int, help="dask figure on this many shared documents (a quick check)"
+    )
+    parser.add_argument("--dask-corpus", type=Path, help="dask figure on this corpus folder")
+    parser.add_argument(
+        "--dask-batch",
+        type=int,
+        default=25,
+        help="analysis batch size of the dask figure, at most (lowered to give 4 batches "
+        "per worker; default 25)",
+    )
+    parser.add_argument(
+        "--dask-repeats", type=int, default=1, help="timed runs per cluster, best kept"
+    )
+
+
+def _scale_from_args(parser: argparse.ArgumentParser, args) -> dict:
+    if args.scale_dask_only and args.scale_no_dask:
+        parser.error("--scale-dask-only and --scale-no-dask exclude each other")
+    if args.dask_docs is not None and args.dask_corpus is not None:
+        parser.error("--dask-docs and --dask-corpus exclude each other")
+    sizes = tuple(int(x) for x in args.scale_sizes.split(",") if x.strip())
+    dask = None
+    if not args.scale_no_dask:
+        dask = {
+            "corpus": args.dask_corpus,
+            "docs": args.dask_docs,
+            "batch": args.dask_batch,
+            "repeats": args.dask_repeats,
+        }
+    if args.scale_dask_only:
+        return run_scale((), with_scoring=False, dask=dask)
+    return run_scale(sizes, with_scoring=not args.scale_no_scoring, dask=dask)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -252,11 +339,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--scale-no-scoring", action="store_true", help="--scale without the scoring benchmark"
     )
+    _dask_arguments(parser)
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
     if args.scale:
-        sizes = tuple(int(x) for x in args.scale_sizes.split(",") if x.strip())
-        result = run_scale(sizes, with_scoring=not args.scale_no_scoring)
+        result = _scale_from_args(parser, args)
     else:
         result = run_all(args.quick)
     result["total_seconds"] = round(time.perf_counter() - t0, 1)
