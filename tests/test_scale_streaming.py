@@ -31,10 +31,13 @@ SHARED_SLICE = (
 )
 
 
-def _config(out: Path, batch: int, *, cache: bool = True, lexicon: str = "latest") -> RunConfig:
+def _config(
+    out: Path, batch: int, *, cache: bool = True, lexicon: str = "latest", chars: int = 10**9
+) -> RunConfig:
     cfg = RunConfig()
     cfg.out = str(out)
     cfg.analysis.batch_documents = batch
+    cfg.analysis.batch_chars = chars
     cfg.analysis.cache = cache
     cfg.lexicon.version = lexicon
     return cfg.validate()
@@ -79,12 +82,25 @@ def test_streamed_equals_in_memory(corpus, request, tmp_path):
     batched = run_analysis(docs, _config(tmp_path / "b", 2, cache=False), tmp_path / "b")
     assert whole.record["n_batches"] == 1
     assert batched.record["n_batches"] == -(-len(docs) // 2) > 2
+    by_chars = run_analysis(docs, _config(tmp_path / "c", 1000, chars=20_000), tmp_path / "c")
+    assert by_chars.record["n_batches"] > 2
     a, b = _tables(tmp_path / "whole", whole), _tables(tmp_path / "b", batched)
     _assert_same(a, b)
+    _assert_same(a, _tables(tmp_path / "c", by_chars))
     assert len(a["sentences"]) > 100 and len(a["matches"]) > 50 and len(a["actors"]) > 5
     assert a["frame_scores"]["doc_id"].tolist() == sorted(docs["doc_id"])
     # the streamed sentence-level tables have no CSV by default
     assert not any((tmp_path / "b" / "tables" / f"{t}.csv").exists() for t in STREAMED)
+
+
+def test_batch_bounds_close_on_documents_or_characters():
+    from framelens.pipeline.analysis import batch_bounds
+
+    assert batch_bounds([10, 10, 10, 10, 10], 2, 10**9) == [(0, 2), (2, 4), (4, 5)]
+    assert batch_bounds([10, 10, 10, 10, 10], 10, 25) == [(0, 2), (2, 4), (4, 5)]
+    # a document longer than the limit is a batch of its own; none is ever empty
+    assert batch_bounds([5, 100, 5, 5], 10, 20) == [(0, 1), (1, 2), (2, 4)]
+    assert batch_bounds([], 10, 20) == []
 
 
 def test_streamed_equals_score_frames_in_one_pass(demo_documents, tmp_path):

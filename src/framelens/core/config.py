@@ -71,15 +71,19 @@ class PreprocessConfig:
 class AnalysisConfig:
     """The per-document stages (preprocess -> score -> actors), streamed (docs/scale.md).
 
-    ``batch_documents``: documents per batch; each batch's sentence-level tables are appended
-    to their Parquet files and released, so memory follows the batch, not the corpus (a batch
-    as large as the corpus is the in-memory run; the tables are the same).
+    ``batch_documents``: documents per batch at most, and ``batch_chars`` characters of text
+    at most (a batch closes at whichever comes first; a longer document is a batch of its
+    own): each batch's sentence-level tables are appended to their Parquet files and
+    released, so memory follows the batch (~50 bytes per character while it is processed),
+    not the corpus. A batch as large as the corpus is the in-memory run; the tables are the
+    same.
     ``cache``: keep each document's outputs under ``<out>/cache/analysis``, keyed by the
     document (doc_id, language, text), the stage's settings and the framelens version, so a
     re-run redoes only new or changed documents (a new lexicon re-scores, nothing else).
     """
 
     batch_documents: int = 250
+    batch_chars: int = 2_000_000
     cache: bool = True
 
 
@@ -388,14 +392,7 @@ class RunConfig:
             bad("topics.k_grid", t.k_grid, "must be a non-empty list of integers >= 2")
         if not 0 < t.max_df <= 1:
             bad("topics.max_df", t.max_df, "must be a proportion in (0, 1]")
-        if not isinstance(self.analysis.batch_documents, int) or self.analysis.batch_documents < 1:
-            bad("analysis.batch_documents", self.analysis.batch_documents, "must be >= 1")
-        if self.outputs.csv not in ("tables", "all"):
-            bad("outputs.csv", self.outputs.csv, "use 'tables' or 'all'")
-        if t.stream_above < 1 or t.stream_chunk < 1:
-            bad(
-                "topics.stream_above/stream_chunk", (t.stream_above, t.stream_chunk), "must be >= 1"
-            )
+        self._validate_scale(bad)
         c = self.compare
         if c.weighting not in ("document", "tokens"):
             bad("compare.weighting", c.weighting, "use 'document' or 'tokens'")
@@ -414,6 +411,18 @@ class RunConfig:
                 "margins must be positive (at most 2 for the index, 1 for shares)",
             )
         return self
+
+    def _validate_scale(self, bad) -> None:
+        """The checks of the streaming settings (analysis, outputs, topic streaming)."""
+        a, t = self.analysis, self.topics
+        for name in ("batch_documents", "batch_chars"):
+            value = getattr(a, name)
+            if not isinstance(value, int) or value < 1:
+                bad(f"analysis.{name}", value, "must be an integer >= 1")
+        if self.outputs.csv not in ("tables", "all"):
+            bad("outputs.csv", self.outputs.csv, "use 'tables' or 'all'")
+        if t.stream_above < 1 or t.stream_chunk < 1:
+            bad("topics.stream_*", (t.stream_above, t.stream_chunk), "must be >= 1")
 
     def n_workers(self) -> int:
         return self.extract.workers or (os.cpu_count() or 1)

@@ -83,6 +83,7 @@ def document_tokens(
     *,
     extra_stopwords: Iterable[str] = (),
     min_chars: int = 3,
+    terms: dict[str, str] | None = None,
 ) -> dict[str, list[str]]:
     """Kept lemmas of each document in reading order (sentences sorted by ``sent_id``).
 
@@ -94,6 +95,9 @@ def document_tokens(
         Documents to tokenise; a document without sentences gets an empty list.
     language : str
         Language whose stop words apply (``en`` or ``es``).
+    terms : dict, optional
+        token -> its kept string ("" when not a term), shared across calls on chunks of one
+        corpus so that every occurrence of a term is the same string object.
 
     Returns
     -------
@@ -105,15 +109,18 @@ def document_tokens(
     sub = sentences.loc[sentences["doc_id"].isin(wanted), ["doc_id", "sent_id", "lemmas"]]
     sub = sub.sort_values(["doc_id", "sent_id"], kind="mergesort")
     out: dict[str, list[str]] = {d: [] for d in wanted}
-    cache: dict[str, bool] = {}
+    # token -> the one string object every occurrence refers to ("" when not a term): a
+    # document's list then costs a pointer per token, not a string per token (memory on a
+    # large corpus)
+    cache: dict[str, str] = {} if terms is None else terms
     for doc_id, lemmas in zip(sub["doc_id"].to_numpy(), sub["lemmas"].to_numpy(), strict=True):
         if not isinstance(lemmas, str) or not lemmas:
             continue
         bucket = out[doc_id]
         for tok in lemmas.lower().split():
-            keep = cache.get(tok)
-            if keep is None:
-                keep = cache[tok] = is_term(tok, stops, min_chars)
-            if keep:
-                bucket.append(tok)
+            term = cache.get(tok)
+            if term is None:
+                term = cache[tok] = tok if is_term(tok, stops, min_chars) else ""
+            if term:
+                bucket.append(term)
     return out

@@ -215,12 +215,13 @@ def _document_texts(
         return [tokens[d] for d in doc_ids]
     wanted = set(doc_ids)
     tokens = {}
+    terms: dict[str, str] = {}  # one string object per term across chunks
     for chunk in sentence_chunks(sentences, ["doc_id", "sent_id", "lemmas"]):
         present = [d for d in pd.unique(chunk["doc_id"]) if d in wanted]
         if not present:
             continue
         part = document_tokens(
-            chunk, present, language, extra_stopwords=stopwords, min_chars=min_chars
+            chunk, present, language, extra_stopwords=stopwords, min_chars=min_chars, terms=terms
         )
         for d, toks in part.items():
             if d in tokens:

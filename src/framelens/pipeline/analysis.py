@@ -296,11 +296,11 @@ def run_analysis(
     pending: deque[_Batch] = deque()
     inputs = hashlib.sha256()  # what the sentences are a function of, batch by batch
 
+    bounds = batch_bounds(docs["text"].str.len().to_numpy(), size, config.analysis.batch_chars)
+
     def items() -> Iterator[tuple]:
-        for start in range(0, len(docs), size):
-            batch, work = _plan(
-                docs.iloc[start : start + size], pre_settings, score_settings, caches
-            )
+        for start, end in bounds:
+            batch, work = _plan(docs.iloc[start:end], pre_settings, score_settings, caches)
             pending.append(batch)
             yield work
 
@@ -328,7 +328,8 @@ def run_analysis(
     fs_all, co_all = _documents_tables(fs_parts, co_parts, lexicon.version)
     record = {
         "batch_documents": size,
-        "n_batches": -(-len(docs) // size),
+        "batch_chars": config.analysis.batch_chars,
+        "n_batches": len(bounds),
         "executor": config.extract.executor,
         "rows": n_rows,
         "cache": {
@@ -338,6 +339,21 @@ def run_analysis(
     }
     streamed = {t: out_dir / "tables" / f"{t}.parquet" for t in STREAMED}
     return AnalysisStage(fs_all, co_all, streamed, record, lexicon.version, inputs.hexdigest())
+
+
+def batch_bounds(lengths, max_docs: int, max_chars: int) -> list[tuple[int, int]]:
+    """(start, end) row ranges of consecutive batches: a batch closes when it holds
+    ``max_docs`` documents or its texts reach ``max_chars`` characters (a longer document is
+    a batch of its own)."""
+    bounds, start, chars = [], 0, 0
+    for i, n in enumerate(lengths):
+        if i > start and (i - start >= max_docs or chars + int(n) > max_chars):
+            bounds.append((start, i))
+            start, chars = i, 0
+        chars += int(n)
+    if len(lengths):
+        bounds.append((start, len(lengths)))
+    return bounds
 
 
 def _caches(config: RunConfig, out_dir: Path) -> dict[str, Any]:

@@ -53,7 +53,9 @@ DEFAULT_GOLD_CANDIDATES = (
 @dataclass
 class RunResult:
     """What a run produced. ``tables`` maps table name -> DataFrame (as written, validated);
-    the sentence-level tables are read from ``tables/`` when asked for (``RunTables``)."""
+    the sentence-level tables are read from ``tables/`` when asked for (``RunTables``). After
+    the analysis stage the in-memory ``documents`` table has no ``text`` column (the texts
+    are in ``tables/documents.parquet``; ``pandas.read_parquet`` it when you need them)."""
 
     out_dir: Path
     config: RunConfig
@@ -215,6 +217,8 @@ def _stage(result: RunResult, timings: dict[str, float], name: str, fn, config, 
     timings[name] = time.perf_counter() - t0
 
 
+#: Columns of ``sentence_frames`` the co-occurrence statistics read.
+COOCCURRENCE_HITS = ("hits_humanitarian", "hits_security")
 #: Sentence-level tables a stage computes whole: read back from disk when a later step asks.
 SPILLED = frozenset({"frame_predictions", "relevance"})
 
@@ -245,12 +249,20 @@ def _run_analysis(result: RunResult, config: RunConfig, progress: bool) -> None:
 
     documents = analysed_documents(result.tables["documents"], config)
     stage = run_analysis(documents, config, result.out_dir, progress=progress)
+    languages = sorted(documents["language"].unique())
+    del documents
+    # later stages never read the texts: they stay in tables/documents.parquet, not in memory
+    full = result.tables["documents"]
+    slim = full.drop(columns=["text"])
+    slim.attrs = dict(full.attrs)
+    result.tables["documents"] = slim
+    del full
     result.tables.update(stage.tables())
     for name, path in stage.streamed.items():
         result.tables.add_on_disk(name, path)
     result.record["spacy_pipelines"] = {
         lang: load_nlp(lang, config.preprocess).meta.get("framelens_pipeline", "unknown")
-        for lang in sorted(documents["language"].unique())
+        for lang in languages
     }
     result.record["lexicon_version"] = stage.lexicon_version
     result.record["analysis"] = {**stage.record, "input_key": stage.input_key}
@@ -303,16 +315,10 @@ def _fit_topics_cached(result: RunResult, config: RunConfig, documents: pd.DataF
     from dataclasses import asdict
 
     from framelens.core.doccache import ResultCache, key
-    from framelens.models import ParquetSentenceSource, fit_topics, select_topics
+    from framelens.models import fit_topics, select_topics
 
     def fit():
-        # read from the streamed Parquet in chunks of whole documents, never whole
-        path = result.tables.path("sentences")
-        sentences = (
-            ParquetSentenceSource(path)
-            if path is not None and result.tables.on_disk("sentences")
-            else result.tables.read("sentences", ["doc_id", "sent_id", "text", "lemmas"])
-        )
+        sentences = result.tables.sentence_source()  # chunks of whole documents, never whole
         topics = fit_topics(sentences, documents, config.topics, config.seed)
         selection = topics.selection
         if selection is None and config.topics.run_selection:
@@ -341,12 +347,15 @@ def _run_compare(result: RunResult, config: RunConfig, progress: bool) -> None:
     tables = result.tables
     # group estimates, differences (raw, within genre, standardised), regression, time series,
     # co-occurrence against chance, actors, composition and the propositions' verdicts
-    view = tables.view(load=("sentence_frames", "actors"))
+    # the co-occurrence null needs three columns of the sentence frames
+    view = tables.view(
+        load={"sentence_frames": ["doc_id", "sent_id", *COOCCURRENCE_HITS], "actors": None}
+    )
     tables.update(compare_all(view, config.compare, seed=config.seed))
     del view
     if "sentences" in tables:  # key terms per administration, with or without topics
         tables["keyness"] = keyness(
-            tables.read("sentences", ["doc_id", "sent_id", "lemmas"]),
+            tables.sentence_source(),
             analysed_documents(tables["documents"], config),
             extra_stopwords=config.topics.extra_stopwords,
         )

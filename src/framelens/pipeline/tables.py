@@ -11,7 +11,7 @@ table (docs/scale.md).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 
 import pandas as pd
@@ -79,10 +79,23 @@ class RunTables(MutableMapping):
             return df if columns is None else df[columns]
         return pd.read_parquet(self._disk[name], columns=columns)
 
-    def view(self, load: Iterable[str] = ()) -> dict[str, pd.DataFrame]:
-        """A plain dict: every in-memory table, plus the on-disk tables named in ``load``."""
+    def view(
+        self, load: Iterable[str] | Mapping[str, list[str] | None] = ()
+    ) -> dict[str, pd.DataFrame]:
+        """A plain dict: every in-memory table, plus the on-disk tables named in ``load`` (a
+        mapping name -> columns reads only those columns; None reads all)."""
+        wanted = load if isinstance(load, Mapping) else dict.fromkeys(load)
         out = dict(self._memory)
-        for name in load:
+        for name, columns in wanted.items():
             if name in self._disk and name not in out:
-                out[name] = self[name]
+                out[name] = self.read(name, columns)
         return out
+
+    def sentence_source(self):
+        """The ``sentences`` table as a source of chunks of whole documents (read from its
+        Parquet file; the in-memory table when it is not on disk)."""
+        from framelens.models import ParquetSentenceSource
+
+        if self.on_disk("sentences"):
+            return ParquetSentenceSource(self._disk["sentences"])
+        return self["sentences"]

@@ -26,6 +26,7 @@ from scipy.stats import chi2
 
 from framelens.core.domain import UNKNOWN, group_sort_key
 from framelens.models._tokens import document_tokens
+from framelens.models.sources import Sentences, sentence_chunks
 
 KEYNESS_COLUMNS = [
     "country",
@@ -55,7 +56,7 @@ def g2_statistic(a: np.ndarray, b: np.ndarray, c: float, d: float) -> np.ndarray
 
 
 def keyness(
-    sentences: pd.DataFrame,
+    sentences: Sentences,
     documents: pd.DataFrame,
     by: str = "administration",
     within: str | None = "country",
@@ -68,8 +69,9 @@ def keyness(
 
     Parameters
     ----------
-    sentences : DataFrame
-        The ``sentences`` table (doc_id, sent_id, lemmas). Not modified.
+    sentences : DataFrame or SentenceSource
+        The ``sentences`` table (doc_id, sent_id, lemmas), or a source that serves it in
+        chunks of whole documents (``framelens.models.ParquetSentenceSource``). Not modified.
     documents : DataFrame
         doc_id, language, the ``by`` and ``within`` columns, status (optional).
     by : str, default "administration"
@@ -98,15 +100,7 @@ def keyness(
         docs = docs[docs["status"] == "ok"]
     docs = docs[docs[by].notna() & (docs[by].astype(str) != UNKNOWN)]
     strata = docs[within].astype(str) if within else pd.Series("all", index=docs.index)
-    counts: dict[tuple[str, str], Counter] = {}
-    for language, sub in docs.groupby("language", sort=True):
-        toks = document_tokens(
-            sentences, sub["doc_id"].astype(str), str(language), extra_stopwords=extra_stopwords
-        )
-        for doc_id, group, stratum in zip(
-            sub["doc_id"].astype(str), sub[by].astype(str), strata.loc[sub.index], strict=True
-        ):
-            counts.setdefault((stratum, group), Counter()).update(toks[doc_id])
+    counts = _group_counts(sentences, docs, by, strata, extra_stopwords)
     frames = []
     for stratum in sorted({s for s, _ in counts}):
         groups = sorted(
@@ -124,6 +118,39 @@ def keyness(
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in KEYNESS_COLUMNS})
     return pd.concat(frames, ignore_index=True)[KEYNESS_COLUMNS]
+
+
+def _group_counts(
+    sentences: Sentences,
+    docs: pd.DataFrame,
+    by: str,
+    strata: pd.Series,
+    extra_stopwords: Iterable[str],
+) -> dict[tuple[str, str], Counter]:
+    """Term counts per (stratum, group), language by language, read chunk by chunk."""
+    counts: dict[tuple[str, str], Counter] = {}
+    for language, sub in docs.groupby("language", sort=True):
+        cell = dict(
+            zip(
+                sub["doc_id"].astype(str),
+                zip(strata.loc[sub.index], sub[by].astype(str), strict=True),
+                strict=True,
+            )
+        )
+        terms: dict[str, str] = {}
+        # chunk by chunk (a SentenceSource reads the sentences table in pieces of whole
+        # documents); documents in the documents' order within each chunk
+        for chunk in sentence_chunks(sentences, ["doc_id", "sent_id", "lemmas"]):
+            present = set(chunk["doc_id"].astype(str)) & cell.keys()
+            ids = [d for d in sub["doc_id"].astype(str) if d in present]
+            if not ids:
+                continue
+            toks = document_tokens(
+                chunk, ids, str(language), extra_stopwords=extra_stopwords, terms=terms
+            )
+            for doc_id in ids:
+                counts.setdefault(cell[doc_id], Counter()).update(toks[doc_id])
+    return counts
 
 
 def _key_terms(
