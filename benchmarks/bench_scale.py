@@ -226,6 +226,7 @@ def measure(sizes: tuple[int, ...] = (1, 4, 10), log=print, keep: Path | None = 
                 "cold": cold,
                 "warm": warm,
                 "incremental_speedup": cold["seconds"] / warm["seconds"],
+                "incremental_speedup_per_document_stages": _per_document(cold, warm),
             }
             if keep is not None:
                 (keep / f"scale_{n}x.json").write_text(
@@ -236,6 +237,21 @@ def measure(sizes: tuple[int, ...] = (1, 4, 10), log=print, keep: Path | None = 
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return figures(runs)
+
+
+#: The stages whose work is per document (run.json timings): what a warm run can skip.
+PER_DOCUMENT_STAGES = ("extract", "analysis")
+
+
+def _per_document(cold: dict, warm: dict) -> float | None:
+    """Cold / warm seconds of the per-document stages alone (extraction, preprocessing,
+    scoring, actors), from the runs' run.json timings; None when a timing is missing."""
+    try:
+        c = sum(float(cold["timings"][s]) for s in PER_DOCUMENT_STAGES)
+        w = sum(float(warm["timings"][s]) for s in PER_DOCUMENT_STAGES)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return c / w if w > 0 else None
 
 
 def figures(runs: dict[str, dict]) -> dict:
@@ -259,6 +275,9 @@ def figures(runs: dict[str, dict]) -> dict:
         largest = sizes[-1]
         res["largest_size"] = largest
         res["incremental_speedup"] = runs[str(largest)]["incremental_speedup"]
+        res["incremental_speedup_per_document_stages"] = runs[str(largest)].get(
+            "incremental_speedup_per_document_stages"
+        )
     else:
         res["largest_size"] = None
         res["incremental_speedup"] = None

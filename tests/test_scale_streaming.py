@@ -256,3 +256,20 @@ def test_new_lexicon_run_reuses_topics_and_refits_nothing_else(demo_run, tmp_pat
             pd.read_parquet(demo_run.out_dir / "tables" / f"{name}.parquet"),
             obj=name,
         )
+
+
+def test_lexicon_predictions_streamed_equal_whole(demo_documents, tmp_path):
+    from framelens.analysis.framing.classifier_predictions import lexicon_frame_predictions
+    from framelens.pipeline.measurement import lexicon_predictions
+    from framelens.pipeline.tables import RunTables
+
+    stage = run_analysis(demo_documents, _config(tmp_path, 5, cache=False), tmp_path)
+    tables = RunTables()
+    for name, path in stage.streamed.items():
+        tables.add_on_disk(name, path)
+    assert lexicon_predictions(tables, _config(tmp_path, 5)) is None  # streamed to its file
+    assert tables.on_disk("frame_predictions")
+    whole = lexicon_frame_predictions(pd.read_parquet(stage.streamed["sentence_frames"]))
+    pd.testing.assert_frame_equal(tables["frame_predictions"], whole)
+    assert int(whole["pred_security"].sum()) > 0
+    assert not (tmp_path / "tables" / "frame_predictions.csv").exists()

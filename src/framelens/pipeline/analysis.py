@@ -44,6 +44,7 @@ from framelens.analysis.text.preprocess import load_nlp
 from framelens.core.config import RunConfig
 from framelens.core.doccache import KEY_COLUMN, DocumentCache, key
 from framelens.core.domain import LANGUAGES
+from framelens.core.memory import release_memory
 from framelens.core.packagedata import data_path
 from framelens.core.progress import ProgressBar
 from framelens.outputs.sink import TableSink
@@ -324,6 +325,8 @@ def run_analysis(
             fs_parts.append(fs)
             co_parts.append(co)
             bar.advance(len(batch.docs))
+            del tables, done, batch
+            release_memory(collect=False)
         n_rows = {t: sinks[t].n_rows for t in STREAMED}
     fs_all, co_all = _documents_tables(fs_parts, co_parts, lexicon.version)
     record = {

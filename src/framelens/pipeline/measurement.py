@@ -119,6 +119,31 @@ def cached_validate_instruments(
     return result
 
 
+def lexicon_predictions(tables, config: RunConfig) -> pd.DataFrame | None:
+    """``frame_predictions`` of the lexicon (a row-wise function of ``sentence_frames``).
+
+    In a run, where ``sentence_frames`` is a Parquet file (``pipeline.tables.RunTables``),
+    they are computed chunk by chunk and streamed to ``tables/frame_predictions.parquet``
+    (the table is then held as that file and None is returned); otherwise the table."""
+    from framelens.analysis.framing.classifier_predictions import lexicon_frame_predictions
+
+    on_disk = getattr(tables, "on_disk", None)
+    if on_disk is None or not on_disk("sentence_frames"):
+        return lexicon_frame_predictions(tables["sentence_frames"])
+    import pyarrow.parquet as pq
+
+    from framelens.outputs.sink import TableSink
+    from framelens.outputs.store import table_formats
+
+    source = tables.path("sentence_frames")
+    csv = "csv" in table_formats("frame_predictions", config.outputs.csv)
+    with TableSink(source.parent, "frame_predictions", csv=csv) as sink:
+        for batch in pq.ParquetFile(source).iter_batches(batch_size=200_000):
+            sink.write(lexicon_frame_predictions(batch.to_pandas()))
+    tables.add_on_disk("frame_predictions", source.parent / "frame_predictions.parquet")
+    return None
+
+
 def choose_predictions(
     tables: dict[str, pd.DataFrame],
     config: RunConfig,
@@ -128,17 +153,16 @@ def choose_predictions(
     cache_dir: Path | None = None,
 ) -> pd.DataFrame:
     """Validate the instruments (when gold is found), put their validation tables into
-    ``tables`` and return the per-sentence ``frame_predictions`` of the chosen instrument."""
+    ``tables`` and return the per-sentence ``frame_predictions`` of the chosen instrument
+    (None when they were streamed to disk: ``lexicon_predictions``)."""
     from framelens.analysis.framing.classifier_predictions import (
         classifier_frame_predictions,
         instrument_for_run,
-        lexicon_frame_predictions,
     )
 
-    frames = tables["sentence_frames"]
     if gold is None:
         record["instrument_choice"] = {"rule": "lexicon (no gold sentences to validate with)"}
-        return lexicon_frame_predictions(frames)
+        return lexicon_predictions(tables, config)
     validation, comp = cached_validate_instruments(config, gold, design, cache_dir)
     tables.update(validation)
     record["lexicon_gold"] = str(gold)
@@ -148,7 +172,8 @@ def choose_predictions(
         choice["rule"] = f"lexicon.instrument: {config.lexicon.instrument} (configured)"
     record["instrument_choice"] = choice.to_dict(orient="records")
     if not (choice["instrument"] == "classifier").any():
-        return lexicon_frame_predictions(frames)
+        return lexicon_predictions(tables, config)
+    frames = tables["sentence_frames"]
     cls = classifier_frame_predictions(
         comp.classifier, tables["sentences"], frames, tables["documents"], cv=comp.cv
     )
@@ -177,9 +202,11 @@ def run_measurement(
     p = config.prevalence
     design_path = resolve_design_sample(config, gold) if p.enabled else None
     predictions = choose_predictions(tables, config, gold, design_path, record, cache_dir)
-    tables["frame_predictions"] = predictions
+    if predictions is not None:
+        tables["frame_predictions"] = predictions
     if not p.enabled:
         return
+    predictions = tables["frame_predictions"]
     relevance = mark_relevance(
         tables["sentences"], documents, p.relevance_version, config.preprocess
     )

@@ -29,6 +29,7 @@ from framelens.core.config import RunConfig
 from framelens.core.domain import LANGUAGES
 from framelens.core.errors import EXIT_OK, EXIT_QUARANTINE, ConfigError, Errors
 from framelens.core.io import write_json
+from framelens.core.memory import release_memory
 from framelens.outputs.run_record import (
     corpus_hash,
     git_commit,
@@ -214,6 +215,8 @@ def _stage(result: RunResult, timings: dict[str, float], name: str, fn, config, 
             del tables[key]
     else:  # sentence-level tables are not kept in memory once written
         tables.spill([k for k in added if k in SPILLED], result.out_dir / "tables")
+    del added
+    release_memory()
     timings[name] = time.perf_counter() - t0
 
 
