@@ -197,36 +197,47 @@ def machine_parallel_ceiling(n: int = 4_000_000, repeats: int = 3) -> float:
     return serial / parallel
 
 
-def run_with_peak_rss(args: list[str], interval: float = 0.05) -> dict[str, float]:
+def run_with_peak_rss(
+    args: list[str], interval: float = 0.05, pss: bool = False
+) -> dict[str, float]:
     """Run a command; return wall seconds and peak RSS (MiB) of the process tree and of the
-    main process (psutil samples every ``interval`` seconds)."""
+    main process (psutil samples every ``interval`` seconds). With ``pss`` also the peak PSS
+    of the tree (proportional set size, Linux: pages shared between processes, such as a
+    forked worker's copy-on-write pages, counted once in all instead of once per process)."""
     import psutil
 
     t0 = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     ps = psutil.Process(proc.pid)
-    peak_tree = peak_main = 0
+    peak_tree = peak_main = peak_pss = 0
     while proc.poll() is None:
         try:
+            procs = [ps, *ps.children(recursive=True)]
             main = ps.memory_info().rss
-            tree = main
-            for child in ps.children(recursive=True):
+            tree = pss_tree = 0
+            for p in procs:
                 try:
-                    tree += child.memory_info().rss
-                except psutil.Error:
+                    tree += p.memory_info().rss
+                    if pss:
+                        pss_tree += p.memory_full_info().pss
+                except (psutil.Error, AttributeError):
                     pass
         except psutil.Error:
             break
         peak_tree, peak_main = max(peak_tree, tree), max(peak_main, main)
+        peak_pss = max(peak_pss, pss_tree)
         time.sleep(interval)
     _, err = proc.communicate()
     if proc.returncode not in (0, 3):
         raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}): {err.decode()[-2000:]}")
-    return {
+    out = {
         "seconds": time.perf_counter() - t0,
         "peak_tree_mib": peak_tree / 2**20,
         "peak_main_mib": peak_main / 2**20,
     }
+    if pss:
+        out["peak_tree_pss_mib"] = peak_pss / 2**20
+    return out
 
 
 def framelens_run(corpus: Path, out: Path, config: Path) -> dict[str, Any]:

@@ -178,7 +178,7 @@ def framelens_run(corpus: Path, out: Path, config: Path, seed: int = 1) -> dict[
         str(seed),
         "--quiet",
     ]
-    res = bench_extract.run_with_peak_rss(args, interval=INTERVAL)
+    res = bench_extract.run_with_peak_rss(args, interval=INTERVAL, pss=True)
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     res["n_documents"] = record.get("n_documents")
     res["timings"] = record.get("timings")
@@ -212,7 +212,8 @@ def measure(sizes: tuple[int, ...] = (1, 4, 10), log=print, keep: Path | None = 
             log(
                 f"{n}x cold: {cold['n_documents']} documents, {cold['seconds']:.1f} s "
                 f"({cold['seconds_per_doc']:.3f} s/doc), peak {cold['peak_tree_mib']:.0f} MiB "
-                f"(main {cold['peak_main_mib']:.0f} MiB), timings {cold['timings']}"
+                f"(main {cold['peak_main_mib']:.0f} MiB, tree PSS "
+                f"{cold.get('peak_tree_pss_mib', 0):.0f} MiB), timings {cold['timings']}"
             )
             new = add_new_documents(corpus, manifests, n, max(1, math.ceil(0.01 * n_docs)))
             warm = framelens_run(corpus, out, config)
@@ -268,6 +269,12 @@ def figures(runs: dict[str, dict]) -> dict:
             continue
         big = runs[str(n)]["cold"]
         res[f"memory_ratio_{n}x"] = big["peak_tree_mib"] / base["cold"]["peak_tree_mib"]
+        # the client alone, and the tree with shared pages counted once (PSS)
+        res[f"memory_ratio_{n}x_main"] = big["peak_main_mib"] / base["cold"]["peak_main_mib"]
+        if big.get("peak_tree_pss_mib") and base["cold"].get("peak_tree_pss_mib"):
+            res[f"memory_ratio_{n}x_pss"] = (
+                big["peak_tree_pss_mib"] / base["cold"]["peak_tree_pss_mib"]
+            )
         res[f"time_per_doc_ratio_{n}x"] = big["seconds_per_doc"] / base["cold"]["seconds_per_doc"]
     res.setdefault("memory_ratio_10x", None)
     res.setdefault("time_per_doc_ratio_10x", None)

@@ -5,8 +5,7 @@ would hold a worker forever. Here each worker is a process with its own pipe; th
 dispatches one task at a time per worker, and when a task exceeds ``timeout_s`` the worker is
 killed and replaced and the task is reported as timed out. A worker that dies (segfault,
 out-of-memory kill) is reported the same way with its exit code. Workers are recycled after
-``max_tasks`` tasks (50) to bound memory: a reader's memory grows with the files it has read
-(measured: ~210 MiB after 100 files, ~360 MiB after 200), and a fork costs milliseconds.
+``max_tasks`` tasks to bound memory.
 
 On Linux workers are forked from the parent after it has imported the readers and loaded the
 language models (``preload``), so starting or replacing one is cheap; the progress bar is
@@ -104,7 +103,7 @@ class KillablePool:
         n_workers: int,
         timeout_s: float,
         failure: Callable[[Any, Any, str], Any],
-        max_tasks: int = 50,
+        max_tasks: int = 200,
         formats: set[str] | None = None,
     ):
         self.n_workers = max(1, int(n_workers))
