@@ -73,3 +73,20 @@ def demo_run(tmp_path_factory):
 def make_demo_config():
     """The factory ``demo_config(out) -> RunConfig`` used by ``demo_run``."""
     return demo_config
+
+
+@pytest.fixture(scope="module")
+def local_cluster():
+    """A dask LocalCluster of two worker processes (one thread each), for the executor tests."""
+    import logging
+
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    ) as lc:
+        yield lc

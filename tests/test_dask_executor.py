@@ -10,7 +10,6 @@ broken PDF, and a PDF that hangs the reader (killed by the per-file timeout on t
 from __future__ import annotations
 
 import hashlib
-import logging
 import shutil
 
 import pandas as pd
@@ -34,20 +33,6 @@ SLICE = (
 )
 TIMEOUT_S = 5.0
 TABLES = ("documents", "quarantine", "sentences", "frame_scores", "sentence_frames", "matches")
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    from dask.distributed import LocalCluster
-
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    ) as lc:
-        yield lc
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +66,8 @@ def _hashes(out) -> dict[str, str]:
     }
 
 
-def test_dask_executor_tables_equal_local(dask_corpus, cluster, tmp_path):
+def test_dask_executor_tables_equal_local(dask_corpus, local_cluster, tmp_path):
+    cluster = local_cluster
     stages = ("extract", "analysis")
     local = run(_config(dask_corpus, tmp_path / "local"), progress=False, stages=stages)
     dask = run(

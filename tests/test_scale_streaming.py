@@ -8,7 +8,6 @@ of a few documents, each appended to the Parquet files and released.
 
 from __future__ import annotations
 
-import logging
 import shutil
 from pathlib import Path
 
@@ -166,22 +165,13 @@ def test_csv_all_streams_csv_too(demo_documents, tmp_path):
         assert len(csv) == len(pd.read_parquet(tmp_path / "tables" / f"{t}.parquet"))
 
 
-def test_dask_executor_equals_local(shared_documents, tmp_path):
-    from dask.distributed import LocalCluster
-
+def test_dask_executor_equals_local(shared_documents, local_cluster, tmp_path):
     local = run_analysis(shared_documents, _config(tmp_path / "l", 2), tmp_path / "l")
     cfg = _config(tmp_path / "d", 2)
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    ) as cluster:
-        cfg.extract.executor = "dask"
-        cfg.extract.scheduler = cluster.scheduler_address
-        remote = run_analysis(shared_documents, cfg, tmp_path / "d")
-        prefixes = set(cluster.scheduler.task_prefixes)
+    cfg.extract.executor = "dask"
+    cfg.extract.scheduler = local_cluster.scheduler_address
+    remote = run_analysis(shared_documents, cfg, tmp_path / "d")
+    prefixes = set(local_cluster.scheduler.task_prefixes)
     assert "analyse_partition" in prefixes, prefixes
     assert remote.record["executor"] == "dask"
     _assert_same(_tables(tmp_path / "d", remote), _tables(tmp_path / "l", local))

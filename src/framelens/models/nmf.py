@@ -138,23 +138,9 @@ class NMFTopicModel(TopicModel):
         self.sublinear_tf = sublinear_tf
 
     def _nmf(self, seed: int, init: str) -> NMF | MiniBatchNMF:
-        if self.stream_chunk is not None:
-            return MiniBatchNMF(
-                n_components=int(self.k),
-                init=init,
-                batch_size=int(self.stream_chunk),
-                beta_loss="frobenius",
-                tol=float(self.tol),
-                max_iter=int(self.max_iter),
-                random_state=seed,
-                alpha_W=float(self.alpha_W),
-                alpha_H=self.alpha_H,
-                l1_ratio=float(self.l1_ratio),
-            )
-        return NMF(
+        common = dict(
             n_components=int(self.k),
             init=init,
-            solver="cd",
             beta_loss="frobenius",
             tol=float(self.tol),
             max_iter=int(self.max_iter),
@@ -163,6 +149,9 @@ class NMFTopicModel(TopicModel):
             alpha_H=self.alpha_H,
             l1_ratio=float(self.l1_ratio),
         )
+        if self.stream_chunk is not None:  # streamed: mini-batches of stream_chunk documents
+            return MiniBatchNMF(batch_size=int(self.stream_chunk), **common)
+        return NMF(solver="cd", **common)
 
     def fit(self, corpus: TopicCorpus) -> NMFTopicModel:
         """Fit NMF on the tf-idf of ``corpus`` (not modified). Returns self."""

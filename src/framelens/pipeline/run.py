@@ -54,9 +54,8 @@ DEFAULT_GOLD_CANDIDATES = (
 @dataclass
 class RunResult:
     """What a run produced. ``tables`` maps table name -> DataFrame (as written, validated);
-    the sentence-level tables are read from ``tables/`` when asked for (``RunTables``). After
-    the analysis stage the in-memory ``documents`` table has no ``text`` column (the texts
-    are in ``tables/documents.parquet``; ``pandas.read_parquet`` it when you need them)."""
+    the sentence-level tables (and, after the analysis stage, ``documents`` with its texts)
+    are read from ``tables/`` when asked for (``RunTables``)."""
 
     out_dir: Path
     config: RunConfig
@@ -254,12 +253,15 @@ def _run_analysis(result: RunResult, config: RunConfig, progress: bool) -> None:
     stage = run_analysis(documents, config, result.out_dir, progress=progress)
     languages = sorted(documents["language"].unique())
     del documents
-    # later stages never read the texts: they stay in tables/documents.parquet, not in memory
+    # later steps never read the texts: the table is held as tables/documents.parquet (read
+    # whole when asked for) with a light copy without texts for the run's own steps
     full = result.tables["documents"]
-    slim = full.drop(columns=["text"])
-    slim.attrs = dict(full.attrs)
-    result.tables["documents"] = slim
+    light = full.drop(columns=["text"])
+    light.attrs = dict(full.attrs)
     del full
+    result.tables.add_on_disk(
+        "documents", result.out_dir / "tables" / "documents.parquet", light=light
+    )
     result.tables.update(stage.tables())
     for name, path in stage.streamed.items():
         result.tables.add_on_disk(name, path)
@@ -276,7 +278,7 @@ def _run_measurement(result: RunResult, config: RunConfig, progress: bool) -> No
 
     if "sentence_frames" not in result.tables:
         raise RuntimeError("the measurement stage needs the frame scores of the analysis stage")
-    documents = analysed_documents(result.tables["documents"], config)
+    documents = analysed_documents(result.tables.light("documents"), config)
     # result.tables reads the sentence-level tables from disk only when a step asks for them
     run_measurement(
         result.tables,
@@ -291,7 +293,7 @@ def _run_measurement(result: RunResult, config: RunConfig, progress: bool) -> No
 def _run_topics(result: RunResult, config: RunConfig, progress: bool) -> None:
     if "sentences" not in result.tables:
         raise RuntimeError("topics need the sentences of the analysis stage")
-    documents = analysed_documents(result.tables["documents"], config)
+    documents = analysed_documents(result.tables.light("documents"), config)
     topics, selection = _fit_topics_cached(result, config, documents)
     result.tables.update(topics.tables())
     from framelens.analysis.stats.topic_contrasts import topic_contrasts
@@ -359,7 +361,7 @@ def _run_compare(result: RunResult, config: RunConfig, progress: bool) -> None:
     if "sentences" in tables:  # key terms per administration, with or without topics
         tables["keyness"] = keyness(
             tables.sentence_source(),
-            analysed_documents(tables["documents"], config),
+            analysed_documents(tables.light("documents"), config),
             extra_stopwords=config.topics.extra_stopwords,
         )
 
@@ -374,7 +376,7 @@ def build_record(
     result: RunResult, corpus_label: str, started: str, timings: dict[str, float]
 ) -> dict[str, Any]:
     """The run.json content: provenance first, volatile fields (timestamps, timings) apart."""
-    documents = result.tables["documents"]
+    documents = result.tables.light("documents")
     counts = (
         documents.groupby(["country", "administration", "status"], dropna=False)
         .size()

@@ -23,17 +23,22 @@ class RunTables(MutableMapping):
     def __init__(self) -> None:
         self._memory: dict[str, pd.DataFrame] = {}
         self._disk: dict[str, Path] = {}
+        self._light: dict[str, pd.DataFrame] = {}  # on-disk tables' copies without bulky columns
 
     # ------------------------------------------------------------------ mapping
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name in self._memory:
             return self._memory[name]
         if name in self._disk:
-            return pd.read_parquet(self._disk[name])
+            df = pd.read_parquet(self._disk[name])
+            if name in self._light:
+                df.attrs = dict(self._light[name].attrs)
+            return df
         raise KeyError(name)
 
     def __setitem__(self, name: str, df: pd.DataFrame) -> None:
         self._disk.pop(name, None)
+        self._light.pop(name, None)
         self._memory[name] = df
 
     def __delitem__(self, name: str) -> None:
@@ -41,6 +46,7 @@ class RunTables(MutableMapping):
             raise KeyError(name)
         self._memory.pop(name, None)
         self._disk.pop(name, None)
+        self._light.pop(name, None)
 
     def __iter__(self) -> Iterator[str]:
         yield from self._memory
@@ -60,10 +66,20 @@ class RunTables(MutableMapping):
     def path(self, name: str) -> Path | None:
         return self._disk.get(name)
 
-    def add_on_disk(self, name: str, path: str | Path) -> None:
-        """Hold ``name`` as the Parquet file ``path`` (already written and validated)."""
+    def add_on_disk(self, name: str, path: str | Path, light: pd.DataFrame | None = None) -> None:
+        """Hold ``name`` as the Parquet file ``path`` (already written and validated);
+        ``light``: a copy without its bulky columns that the run's own steps use
+        (``light(name)``; e.g. the documents without their texts)."""
         self._memory.pop(name, None)
         self._disk[name] = Path(path)
+        if light is not None:
+            self._light[name] = light
+
+    def light(self, name: str) -> pd.DataFrame:
+        """The light copy of an on-disk table when there is one, else the table."""
+        if name not in self._memory and name in self._light:
+            return self._light[name]
+        return self[name]
 
     def spill(self, names: Iterable[str], tables_dir: str | Path) -> None:
         """Drop the in-memory copies of ``names`` that were written to ``tables_dir``."""
@@ -82,10 +98,10 @@ class RunTables(MutableMapping):
     def view(
         self, load: Iterable[str] | Mapping[str, list[str] | None] = ()
     ) -> dict[str, pd.DataFrame]:
-        """A plain dict: every in-memory table, plus the on-disk tables named in ``load`` (a
-        mapping name -> columns reads only those columns; None reads all)."""
+        """A plain dict: every in-memory table and light copy, plus the on-disk tables named
+        in ``load`` (a mapping name -> columns reads only those columns; None reads all)."""
         wanted = load if isinstance(load, Mapping) else dict.fromkeys(load)
-        out = dict(self._memory)
+        out = {**self._light, **self._memory}
         for name, columns in wanted.items():
             if name in self._disk and name not in out:
                 out[name] = self.read(name, columns)
