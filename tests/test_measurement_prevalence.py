@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from framelens.analysis.framing.design import DESIGN_COLUMNS
 from framelens.analysis.stats.frame_prevalence import FramePrevalence, frame_prevalence
 from framelens.schemas import validate
 
@@ -67,25 +68,7 @@ def draw_design(sentences, sf, documents, truth, n=(30, 20), seed=1, groups=None
         parts.append(pick)
     d = pd.concat(parts, ignore_index=True)
     d["unit_id"] = [f"u{i:05d}" for i in range(len(d))]
-    return d[
-        [
-            "unit_id",
-            "doc_id",
-            "language",
-            "country",
-            "administration",
-            "sent_id",
-            "start_char",
-            "end_char",
-            "text",
-            "humanitarian",
-            "security",
-            "stratum",
-            "N_stratum",
-            "n_stratum",
-            "inclusion_prob",
-        ]
-    ]
+    return d[list(DESIGN_COLUMNS)]
 
 
 @pytest.fixture(scope="module")
